@@ -1,0 +1,59 @@
+package dev.debias.train;
+
+import dev.debias.metrics.GroupMetrics;
+
+/**
+ * How a trainer picks the checkpoint it reports as selected. The validation set is always the
+ * judge; the test set is never used for selection.
+ *
+ * <p>The published Group DRO and JTT numbers select, for every method including ERM, the
+ * evaluation with the highest worst-group validation accuracy (first argmax); LfF reports the
+ * final model. {@link #AUTO} takes worst-group accuracy when the validation set has group labels
+ * and the unbiased (group-mean) accuracy otherwise.
+ */
+public enum ModelSelection {
+    /** Worst-group validation accuracy if the validation set has group labels, else unbiased. */
+    AUTO,
+    /** Highest worst-group validation accuracy. */
+    WORST_GROUP,
+    /** Highest unbiased (mean over non-empty groups) validation accuracy. */
+    UNBIASED,
+    /** Highest average (per-sample) validation accuracy. */
+    AVERAGE,
+    /** The last evaluation. */
+    LAST;
+
+    /**
+     * Resolves {@link #AUTO} for a validation set.
+     *
+     * @param hasGroupLabels whether every validation sample has a known group
+     * @return a concrete selection rule
+     */
+    public ModelSelection resolve(boolean hasGroupLabels) {
+        if (this != AUTO) {
+            return this;
+        }
+        return hasGroupLabels ? WORST_GROUP : UNBIASED;
+    }
+
+    /**
+     * Returns the score this rule maximises.
+     *
+     * @param metrics validation metrics
+     * @return the score; higher is better
+     */
+    public double score(GroupMetrics metrics) {
+        switch (this) {
+            case WORST_GROUP:
+                return metrics.worstGroupAccuracy();
+            case UNBIASED:
+            case AUTO:
+                return metrics.unbiasedAccuracy();
+            case AVERAGE:
+                return metrics.averageAccuracy();
+            case LAST:
+            default:
+                return 0;
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.debias.train;
+
+import ai.djl.nn.Block;
+
+/**
+ * Immutable optimiser settings of a training run: the algorithm (Adam or SGD with momentum), the
+ * learning rate with an optional step decay, and L2 weight decay.
+ *
+ * <p>Adam follows PyTorch's {@code torch.optim.Adam} (weight decay added to the gradient, as in
+ * DJL's Adam); SGD follows DJL's momentum form {@code v = m v + lr g; w -= v}, equal to PyTorch's
+ * for a constant rate. The step decay is PyTorch's {@code StepLR}: {@code lr0 * gamma^floor((t -
+ * 1) / stepSize)} for the 1-based update count {@code t}.
+ */
+public final class OptimizerConfig {
+
+    /** The optimisation algorithm. */
+    public enum Algorithm {
+        /** Adam (Kingma and Ba, 2015). */
+        ADAM,
+        /** Stochastic gradient descent with (optional) momentum. */
+        SGD
+    }
+
+    private final Algorithm algorithm;
+    private final float learningRate;
+    private final float weightDecay;
+    private final float momentum;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final int decayStepSize;
+    private final float decayFactor;
+
+    private OptimizerConfig(Builder b) {
+        this.algorithm = b.algorithm;
+        this.learningRate = b.learningRate;
+        this.weightDecay = b.weightDecay;
+        this.momentum = b.momentum;
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.epsilon = b.epsilon;
+        this.decayStepSize = b.decayStepSize;
+        this.decayFactor = b.decayFactor;
+    }
+
+    /**
+     * Returns a builder for Adam with the given learning rate (betas 0.9/0.999, epsilon 1e-8).
+     *
+     * @param learningRate the learning rate
+     * @return the builder
+     */
+    public static Builder adam(float learningRate) {
+        return new Builder(Algorithm.ADAM, learningRate);
+    }
+
+    /**
+     * Returns a builder for SGD with momentum 0.9 and the given learning rate.
+     *
+     * @param learningRate the learning rate
+     * @return the builder
+     */
+    public static Builder sgd(float learningRate) {
+        return new Builder(Algorithm.SGD, learningRate).optMomentum(0.9f);
+    }
+
+    /**
+     * Returns the algorithm.
+     *
+     * @return the algorithm
+     */
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /**
+     * Returns the base learning rate.
+     *
+     * @return the learning rate
+     */
+    public float learningRate() {
+        return learningRate;
+    }
+
+    /**
+     * Returns the L2 weight decay.
+     *
+     * @return the weight decay
+     */
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /**
+     * Returns the learning rate at a 1-based update count, after the step decay.
+     *
+     * @param update the update count, starting at 1
+     * @return the learning rate
+     */
+    public float learningRateAt(long update) {
+        if (decayStepSize <= 0) {
+            return learningRate;
+        }
+        long decays = (update - 1) / decayStepSize;
+        return (float) (learningRate * Math.pow(decayFactor, decays));
+    }
+
+    float momentum() {
+        return momentum;
+    }
+
+    float beta1() {
+        return beta1;
+    }
+
+    float beta2() {
+        return beta2;
+    }
+
+    float epsilon() {
+        return epsilon;
+    }
+
+    /**
+     * Creates a fresh optimiser with checkpointable state for one model.
+     *
+     * @param block the block whose parameters it updates (names its state in checkpoints)
+     * @return the optimiser
+     */
+    public CheckpointableOptimizer newOptimizer(Block block) {
+        return new CheckpointableOptimizer(this, block);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return algorithm
+                + "(lr="
+                + learningRate
+                + ", weightDecay="
+                + weightDecay
+                + (algorithm == Algorithm.SGD ? ", momentum=" + momentum : "")
+                + (decayStepSize > 0 ? ", stepLR=" + decayStepSize + "x" + decayFactor : "")
+                + ")";
+    }
+
+    /** Builds an {@link OptimizerConfig}. */
+    public static final class Builder {
+
+        private final Algorithm algorithm;
+        private final float learningRate;
+        private float weightDecay;
+        private float momentum;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float epsilon = 1e-8f;
+        private int decayStepSize;
+        private float decayFactor = 1f;
+
+        Builder(Algorithm algorithm, float learningRate) {
+            if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+            }
+            this.algorithm = algorithm;
+            this.learningRate = learningRate;
+        }
+
+        /**
+         * Sets the L2 weight decay (default 0).
+         *
+         * @param decay the weight decay
+         * @return this builder
+         */
+        public Builder optWeightDecay(float decay) {
+            if (decay < 0) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + decay);
+            }
+            this.weightDecay = decay;
+            return this;
+        }
+
+        /**
+         * Sets the SGD momentum (default 0.9 for {@link #sgd(float)}).
+         *
+         * @param value the momentum in [0, 1)
+         * @return this builder
+         */
+        public Builder optMomentum(float value) {
+            if (value < 0 || value >= 1) {
+                throw new IllegalArgumentException("momentum must be in [0, 1), got " + value);
+            }
+            this.momentum = value;
+            return this;
+        }
+
+        /**
+         * Sets Adam's moment decay rates (defaults 0.9 and 0.999).
+         *
+         * @param first beta1
+         * @param second beta2
+         * @return this builder
+         */
+        public Builder optBetas(float first, float second) {
+            this.beta1 = first;
+            this.beta2 = second;
+            return this;
+        }
+
+        /**
+         * Multiplies the learning rate by {@code factor} every {@code stepSize} updates
+         * (PyTorch's {@code StepLR}).
+         *
+         * @param stepSize updates between decays
+         * @param factor the decay factor gamma
+         * @return this builder
+         */
+        public Builder optStepDecay(int stepSize, float factor) {
+            if (stepSize <= 0 || factor <= 0) {
+                throw new IllegalArgumentException("step decay needs stepSize > 0 and factor > 0");
+            }
+            this.decayStepSize = stepSize;
+            this.decayFactor = factor;
+            return this;
+        }
+
+        /**
+         * Builds the config.
+         *
+         * @return the config
+         */
+        public OptimizerConfig build() {
+            return new OptimizerConfig(this);
+        }
+    }
+}

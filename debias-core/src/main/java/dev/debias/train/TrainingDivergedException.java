@@ -1,0 +1,40 @@
+package dev.debias.train;
+
+/**
+ * Thrown when a training loss becomes NaN or infinite. The message names the step; the last
+ * checkpoint written before it is left intact.
+ */
+public final class TrainingDivergedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final long step;
+
+    /**
+     * Creates the exception.
+     *
+     * @param step the 1-based step whose loss was not finite
+     * @param loss the loss value
+     * @param lastCheckpointStep the step of the last checkpoint written, or -1 for none
+     */
+    public TrainingDivergedException(long step, float loss, long lastCheckpointStep) {
+        super(
+                "training loss is "
+                        + loss
+                        + " at step "
+                        + step
+                        + (lastCheckpointStep >= 0
+                                ? "; the last good checkpoint (step " + lastCheckpointStep + ") is intact"
+                                : "; no checkpoint was written before it"));
+        this.step = step;
+    }
+
+    /**
+     * Returns the step whose loss was not finite.
+     *
+     * @return the step
+     */
+    public long step() {
+        return step;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.debias.train;
+
+import dev.debias.metrics.GroupMetrics;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a Debias trainer returns: the validation history, the evaluation selected by the run's
+ * {@link ModelSelection} rule (and its checkpoint, when checkpoints are written), and the final
+ * validation metrics.
+ *
+ * @param history every validation, in order
+ * @param selection the rule that selected {@code selected}
+ * @param selected the selected evaluation
+ * @param last the last evaluation (the final model)
+ * @param selectedCheckpoint the directory of the selected model's checkpoint, if written
+ * @param steps the number of optimisation steps run in total
+ */
+public record TrainingResult(
+        List<EvaluationRecord> history,
+        ModelSelection selection,
+        EvaluationRecord selected,
+        EvaluationRecord last,
+        Optional<Path> selectedCheckpoint,
+        long steps) {
+
+    /**
+     * Creates a result, copying the history.
+     *
+     * @param history every validation
+     * @param selection the selection rule
+     * @param selected the selected evaluation
+     * @param last the last evaluation
+     * @param selectedCheckpoint the checkpoint of the selected model
+     * @param steps the number of steps
+     */
+    public TrainingResult {
+        history = List.copyOf(history);
+    }
+
+    /**
+     * Returns the validation metrics of the final model.
+     *
+     * @return the final metrics
+     */
+    public GroupMetrics finalValidation() {
+        return last.validation();
+    }
+
+    /**
+     * Returns the validation metrics of the selected model.
+     *
+     * @return the selected metrics
+     */
+    public GroupMetrics selectedValidation() {
+        return selected.validation();
+    }
+}
