@@ -1,6 +1,7 @@
 package dev.debias.train;
 
 import dev.debias.metrics.GroupMetrics;
+import dev.debias.metrics.GroupMetricsReport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ public final class HistoryFiles {
                         record.step(),
                         record.epoch(),
                         number(record.trainLoss()),
-                        m.toJsonObject().toString());
+                        new GroupMetricsReport(m).toJsonObject().toString());
         appendLine(dir.resolve(JSONL), json, null);
         String csv =
                 String.format(

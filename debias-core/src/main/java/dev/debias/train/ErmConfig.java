@@ -1,0 +1,94 @@
+package dev.debias.train;
+
+/**
+ * Settings of empirical risk minimisation: the shared {@link TrainingConfig} and whether batches
+ * are drawn group-balanced (with replacement, weights {@code N / n_g}; "reweighted ERM" of Sagawa
+ * et al., ICLR 2020) instead of by uniform shuffling.
+ */
+public final class ErmConfig {
+
+    private final TrainingConfig training;
+    private final boolean groupBalanced;
+
+    private ErmConfig(Builder b) {
+        this.training = b.training;
+        this.groupBalanced = b.groupBalanced;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the preset of the Colored-MNIST papers (LfF): Adam lr 1e-3, batch 256, 23,500
+     * steps, validation every 235 steps, the final model reported.
+     *
+     * @return the preset
+     */
+    public static ErmConfig coloredMnist() {
+        return builder().setTraining(Presets.coloredMnist().build()).build();
+    }
+
+    /**
+     * Returns the shared training settings.
+     *
+     * @return the training config
+     */
+    public TrainingConfig training() {
+        return training;
+    }
+
+    /**
+     * Returns whether batches are drawn group-balanced.
+     *
+     * @return true for group-balanced sampling
+     */
+    public boolean groupBalanced() {
+        return groupBalanced;
+    }
+
+    /** Builds an {@link ErmConfig}. */
+    public static final class Builder {
+
+        private TrainingConfig training = TrainingConfig.builder().build();
+        private boolean groupBalanced;
+
+        Builder() {}
+
+        /**
+         * Sets the shared training settings.
+         *
+         * @param config the settings
+         * @return this builder
+         */
+        public Builder setTraining(TrainingConfig config) {
+            this.training = java.util.Objects.requireNonNull(config, "training");
+            return this;
+        }
+
+        /**
+         * Draws batches group-balanced (default false).
+         *
+         * @param value true for group-balanced sampling
+         * @return this builder
+         */
+        public Builder optGroupBalanced(boolean value) {
+            this.groupBalanced = value;
+            return this;
+        }
+
+        /**
+         * Builds the config.
+         *
+         * @return the config
+         */
+        public ErmConfig build() {
+            return new ErmConfig(this);
+        }
+    }
+}

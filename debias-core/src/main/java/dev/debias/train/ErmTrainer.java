@@ -1,0 +1,112 @@
+package dev.debias.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Sampler;
+
+import dev.debias.data.GroupedDataset;
+import dev.debias.data.GroupedLabels;
+import dev.debias.loss.CrossEntropy;
+import dev.debias.sampler.GroupBalancedSampler;
+import dev.debias.sampler.ShuffleSampler;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Empirical risk minimisation: the mean cross-entropy over uniformly shuffled batches (or
+ * group-balanced ones, see {@link ErmConfig#groupBalanced()}). The baseline every debiasing
+ * method is compared with.
+ *
+ * <pre>{@code
+ * try (ErmTrainer trainer = new ErmTrainer(ErmConfig.coloredMnist(),
+ *         () -> ColoredMnistMlp.lff().build(), new Shape(1, 3, 28, 28))) {
+ *     TrainingResult result = trainer.fit(train, validation);
+ *     GroupMetrics test = trainer.evaluate(testSet);
+ * }
+ * }</pre>
+ */
+public final class ErmTrainer extends DebiasTrainer {
+
+    private final ErmConfig config;
+    private TrainedModel model;
+
+    /**
+     * Creates the trainer on the default device.
+     *
+     * @param config the settings
+     * @param blocks makes the model's block
+     * @param inputShape the input shape with a batch axis
+     */
+    public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape) {
+        this(config, blocks, inputShape, null);
+    }
+
+    /**
+     * Creates the trainer.
+     *
+     * @param config the settings
+     * @param blocks makes the model's block
+     * @param inputShape the input shape with a batch axis
+     * @param device the device, or null for the default
+     */
+    public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape, Device device) {
+        super(blocks, inputShape, device);
+        this.config = config;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        TrainingConfig training = config.training();
+        model = newModel("model", training.optimizer(), training.seed());
+        Sampler sampler =
+                config.groupBalanced()
+                        ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
+                        : new ShuffleSampler(training.batchSize(), false, training.seed());
+        Trainer trainer = model.trainer();
+        return new TrainingLoop(training, "erm")
+                .run(
+                        device(),
+                        train,
+                        validation,
+                        sampler,
+                        batch -> step(trainer, batch),
+                        dataset -> evaluate(model, dataset),
+                        List.of(model));
+    }
+
+    /**
+     * One ERM step: forward, mean cross-entropy, backward, optimiser step.
+     *
+     * @param trainer the DJL trainer of the model
+     * @param batch the batch
+     * @return the loss
+     */
+    static NDArray step(Trainer trainer, Batch batch) {
+        NDArray loss;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray logits = trainer.forward(batch.getData()).head();
+            NDList labels = batch.getLabels();
+            loss = CrossEntropy.ofLogits(logits, labels.get(GroupedLabels.LABEL)).mean();
+            collector.backward(loss);
+        }
+        trainer.step();
+        return loss;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainedModel reportedModel() {
+        if (model == null) {
+            throw new IllegalStateException("call fit before asking for the model");
+        }
+        return model;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.debias.train;
+
+import dev.debias.data.GroupSpec;
+import dev.debias.loss.GroupDroLoss;
+
+/**
+ * Settings of Group DRO (Sagawa et al., "Distributionally Robust Neural Networks for Group
+ * Shifts", ICLR 2020): the shared {@link TrainingConfig}, the exponentiated-gradient step size
+ * {@code eta} (0.01), the generalization adjustment {@code C} (0), loss normalisation, the
+ * greedy top-alpha ({@code btl}) variant, CAMEL's class-conditional variant, and group-balanced
+ * sampling (on by default: the paper's commands pair {@code --robust} with {@code
+ * --reweight_groups}).
+ */
+public final class GroupDroConfig {
+
+    private final TrainingConfig training;
+    private final double stepSize;
+    private final double generalizationAdjustment;
+    private final boolean normalizeLoss;
+    private final boolean btl;
+    private final double alpha;
+    private final boolean classConditional;
+    private final boolean groupBalanced;
+
+    private GroupDroConfig(Builder b) {
+        this.training = b.training;
+        this.stepSize = b.stepSize;
+        this.generalizationAdjustment = b.generalizationAdjustment;
+        this.normalizeLoss = b.normalizeLoss;
+        this.btl = b.btl;
+        this.alpha = b.alpha;
+        this.classConditional = b.classConditional;
+        this.groupBalanced = b.groupBalanced;
+    }
+
+    /**
+     * Returns a builder with the paper's defaults.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the Colored MNIST preset: the LfF training settings (Adam lr 1e-3, batch 256,
+     * 23,500 steps), eta = 0.01, no adjustment, group-balanced sampling, the final model reported.
+     *
+     * @return the preset
+     */
+    public static GroupDroConfig coloredMnist() {
+        return builder().setTraining(Presets.coloredMnist().build()).build();
+    }
+
+    /**
+     * Builds a fresh loss object with these settings for a training set's groups.
+     *
+     * @param spec the groups, with training counts
+     * @return the loss
+     */
+    public GroupDroLoss newLoss(GroupSpec spec) {
+        GroupDroLoss.Builder b =
+                GroupDroLoss.builder(spec)
+                        .optStepSize(stepSize)
+                        .optNormalizeLoss(normalizeLoss)
+                        .optBtl(btl)
+                        .optClassConditional(classConditional);
+        if (generalizationAdjustment > 0) {
+            b.optGeneralizationAdjustment(generalizationAdjustment);
+        }
+        if (btl) {
+            b.optAlpha(alpha);
+        }
+        return b.build();
+    }
+
+    /**
+     * Returns the shared training settings.
+     *
+     * @return the training config
+     */
+    public TrainingConfig training() {
+        return training;
+    }
+
+    /**
+     * Returns whether batches are drawn group-balanced.
+     *
+     * @return true for group-balanced sampling
+     */
+    public boolean groupBalanced() {
+        return groupBalanced;
+    }
+
+    /**
+     * Returns the exponentiated-gradient step size.
+     *
+     * @return eta
+     */
+    public double stepSize() {
+        return stepSize;
+    }
+
+    /** Builds a {@link GroupDroConfig}. */
+    public static final class Builder {
+
+        private TrainingConfig training = TrainingConfig.builder().build();
+        private double stepSize = 0.01;
+        private double generalizationAdjustment;
+        private boolean normalizeLoss;
+        private boolean btl;
+        private double alpha = 0.2;
+        private boolean classConditional;
+        private boolean groupBalanced = true;
+
+        Builder() {}
+
+        /**
+         * Sets the shared training settings.
+         *
+         * @param config the settings
+         * @return this builder
+         */
+        public Builder setTraining(TrainingConfig config) {
+            this.training = java.util.Objects.requireNonNull(config, "training");
+            return this;
+        }
+
+        /**
+         * Sets the step size eta of the group weights (default 0.01).
+         *
+         * @param eta the step size, positive
+         * @return this builder
+         */
+        public Builder optStepSize(double eta) {
+            if (!(eta > 0)) {
+                throw new IllegalArgumentException("Group DRO step size must be positive, got " + eta);
+            }
+            this.stepSize = eta;
+            return this;
+        }
+
+        /**
+         * Sets the generalization adjustment C, added as C / sqrt(n_g) (default 0).
+         *
+         * @param c the adjustment, non-negative
+         * @return this builder
+         */
+        public Builder optGeneralizationAdjustment(double c) {
+            if (c < 0) {
+                throw new IllegalArgumentException("generalization adjustment must be >= 0, got " + c);
+            }
+            this.generalizationAdjustment = c;
+            return this;
+        }
+
+        /**
+         * Normalises the group losses before the weight update (default false).
+         *
+         * @param value true to normalise
+         * @return this builder
+         */
+        public Builder optNormalizeLoss(boolean value) {
+            this.normalizeLoss = value;
+            return this;
+        }
+
+        /**
+         * Uses the greedy top-alpha variant with the given alpha (default off).
+         *
+         * @param value true for btl
+         * @param fraction alpha in (0, 1]
+         * @return this builder
+         */
+        public Builder optBtl(boolean value, double fraction) {
+            this.btl = value;
+            this.alpha = fraction;
+            return this;
+        }
+
+        /**
+         * Uses one weight distribution per class (CAMEL's class-conditional Group DRO).
+         *
+         * @param value true for the class-conditional variant
+         * @return this builder
+         */
+        public Builder optClassConditional(boolean value) {
+            this.classConditional = value;
+            return this;
+        }
+
+        /**
+         * Draws batches group-balanced (default true).
+         *
+         * @param value true for group-balanced sampling
+         * @return this builder
+         */
+        public Builder optGroupBalanced(boolean value) {
+            this.groupBalanced = value;
+            return this;
+        }
+
+        /**
+         * Builds the config.
+         *
+         * @return the config
+         */
+        public GroupDroConfig build() {
+            return new GroupDroConfig(this);
+        }
+    }
+}

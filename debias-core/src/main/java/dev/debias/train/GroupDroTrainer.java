@@ -1,0 +1,127 @@
+package dev.debias.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Sampler;
+
+import dev.debias.data.GroupSpec;
+import dev.debias.data.GroupedDataset;
+import dev.debias.data.GroupedLabels;
+import dev.debias.loss.CrossEntropy;
+import dev.debias.loss.GroupDroLoss;
+import dev.debias.sampler.GroupBalancedSampler;
+import dev.debias.sampler.ShuffleSampler;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Group DRO (Sagawa et al., "Distributionally Robust Neural Networks for Group Shifts: On the
+ * Importance of Regularization for Worst-Case Generalization", ICLR 2020). Needs group labels on
+ * the training set.
+ *
+ * <p>Each step computes the per-sample cross-entropy, the batch's per-group mean losses
+ * \(L_g\), raises the weights of the groups with high loss by exponentiated gradient
+ * (\(q_g \propto q_g e^{\eta L_g}\), kept in logit form), and descends on \(\sum_g q_g L_g\) with
+ * the updated weights treated as constants ({@link GroupDroLoss}). The weights are updated exactly
+ * once per batch and saved with every checkpoint.
+ */
+public final class GroupDroTrainer extends DebiasTrainer {
+
+    private final GroupDroConfig config;
+    private TrainedModel model;
+    private GroupDroLoss loss;
+
+    /**
+     * Creates the trainer on the default device.
+     *
+     * @param config the settings
+     * @param blocks makes the model's block
+     * @param inputShape the input shape with a batch axis
+     */
+    public GroupDroTrainer(GroupDroConfig config, Supplier<Block> blocks, Shape inputShape) {
+        this(config, blocks, inputShape, null);
+    }
+
+    /**
+     * Creates the trainer.
+     *
+     * @param config the settings
+     * @param blocks makes the model's block
+     * @param inputShape the input shape with a batch axis
+     * @param device the device, or null for the default
+     */
+    public GroupDroTrainer(GroupDroConfig config, Supplier<Block> blocks, Shape inputShape, Device device) {
+        super(blocks, inputShape, device);
+        this.config = config;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        if (!train.hasGroupLabels()) {
+            throw new IllegalArgumentException(
+                    "Group DRO needs the bias attribute of every training sample; use LfF or JTT without group labels");
+        }
+        TrainingConfig training = config.training();
+        GroupSpec spec = train.groupSpec().withGroupCounts(train.countGroups());
+        loss = config.newLoss(spec);
+        model = newModel("model", training.optimizer(), training.seed());
+        Sampler sampler =
+                config.groupBalanced()
+                        ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
+                        : new ShuffleSampler(training.batchSize(), false, training.seed());
+        Trainer trainer = model.trainer();
+        Checkpointable lossState = Checkpointable.ofStream("group-dro", loss::saveState, loss::loadState);
+        return new TrainingLoop(training, "gdro")
+                .run(
+                        device(),
+                        train,
+                        validation,
+                        sampler,
+                        batch -> step(trainer, batch),
+                        dataset -> evaluate(model, dataset),
+                        List.of(model, lossState));
+    }
+
+    private NDArray step(Trainer trainer, Batch batch) {
+        NDArray robust;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray logits = trainer.forward(batch.getData()).head();
+            NDList labels = batch.getLabels();
+            NDArray perSample = CrossEntropy.ofLogits(logits, labels.get(GroupedLabels.LABEL));
+            robust = loss.update(perSample, labels.get(GroupedLabels.GROUP)).loss();
+            collector.backward(robust);
+        }
+        trainer.step();
+        return robust;
+    }
+
+    /**
+     * Returns the current group weights q.
+     *
+     * @return a copy of the weights
+     * @throws IllegalStateException before {@code fit}
+     */
+    public double[] groupWeights() {
+        if (loss == null) {
+            throw new IllegalStateException("call fit before asking for the group weights");
+        }
+        return loss.weights();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainedModel reportedModel() {
+        if (model == null) {
+            throw new IllegalStateException("call fit before asking for the model");
+        }
+        return model;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.debias.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Sampler;
+
+import dev.debias.data.GroupedDataset;
+import dev.debias.data.GroupedLabels;
+import dev.debias.loss.CrossEntropy;
+import dev.debias.sampler.ShuffleSampler;
+import dev.debias.sampler.UpweightSampler;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Just Train Twice (Liu et al., "Just Train Twice: Improving Group Robustness without Training
+ * Group Information", ICML 2021). Needs group labels only for model selection.
+ *
+ * <p>Stage 1 trains an identification model by ERM for {@code T + 1} epochs and records its error
+ * set (misclassified training samples; see {@link JttConfig.ErrorSet}). Stage 2 trains a fresh
+ * model by ERM on the training set with {@code lambda_up} extra copies of every error-set sample
+ * per epoch. The stage-2 model is reported.
+ */
+public final class JttTrainer extends DebiasTrainer {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(JttTrainer.class);
+
+    private final JttConfig config;
+    private TrainedModel finalModel;
+    private long[] errorSet;
+
+    /**
+     * Creates the trainer on the default device.
+     *
+     * @param config the settings
+     * @param blocks makes each model's block
+     * @param inputShape the input shape with a batch axis
+     */
+    public JttTrainer(JttConfig config, Supplier<Block> blocks, Shape inputShape) {
+        this(config, blocks, inputShape, null);
+    }
+
+    /**
+     * Creates the trainer.
+     *
+     * @param config the settings
+     * @param blocks makes each model's block
+     * @param inputShape the input shape with a batch axis
+     * @param device the device, or null for the default
+     */
+    public JttTrainer(JttConfig config, Supplier<Block> blocks, Shape inputShape, Device device) {
+        super(blocks, inputShape, device);
+        this.config = config;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        errorSet = identify(train, validation);
+        LOGGER.info("jtt: error set of {} samples", errorSet.length);
+        TrainingConfig training = config.training();
+        finalModel = newModel("final", training.optimizer(), training.seed() + 1);
+        Sampler sampler =
+                new UpweightSampler(training.batchSize(), errorSet, config.upweight(), training.seed());
+        Trainer trainer = finalModel.trainer();
+        return new TrainingLoop(training, "jtt")
+                .run(
+                        device(),
+                        train,
+                        validation,
+                        sampler,
+                        batch -> ErmTrainer.step(trainer, batch),
+                        dataset -> evaluate(finalModel, dataset),
+                        List.of(finalModel));
+    }
+
+    private long[] identify(GroupedDataset train, GroupedDataset validation) {
+        TrainingConfig training = config.identification();
+        TrainedModel identifier = newModel("identification", training.optimizer(), training.seed());
+        Trainer trainer = identifier.trainer();
+        Sampler sampler = new ShuffleSampler(training.batchSize(), false, training.seed());
+        long batchesPerEpoch = (train.size() + training.batchSize() - 1) / training.batchSize();
+        long lastPassStart = (training.epochs() - 1) * batchesPerEpoch;
+        boolean duringPass = config.errorSet() == JttConfig.ErrorSet.DURING_LAST_PASS;
+        List<Long> errors = new ArrayList<>();
+        long[] stepsDone = {0};
+        TrainingLoop.BatchStep step =
+                batch -> {
+                    if (duringPass && stepsDone[0]++ >= lastPassStart) {
+                        return recordingStep(trainer, batch, errors);
+                    }
+                    return ErmTrainer.step(trainer, batch);
+                };
+        TrainingConfig stage1 = training.toBuilder().optCheckpointDir(null).optResume(false).build();
+        new TrainingLoop(stage1, "jtt-identification")
+                .run(device(), train, validation, sampler, step, d -> evaluate(identifier, d), List.of(identifier));
+        if (!duringPass) {
+            errors.addAll(misclassified(identifier, train));
+        }
+        return errors.stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+
+    private static NDArray recordingStep(Trainer trainer, Batch batch, List<Long> errors) {
+        NDArray loss;
+        NDList labels = batch.getLabels();
+        NDArray y = labels.get(GroupedLabels.LABEL);
+        boolean[] wrong;
+        try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDArray logits = trainer.forward(batch.getData()).head();
+            wrong = logits.argMax(1).neq(y).toBooleanArray();
+            loss = CrossEntropy.ofLogits(logits, y).mean();
+            collector.backward(loss);
+        }
+        trainer.step();
+        long[] index = labels.get(GroupedLabels.INDEX).toLongArray();
+        for (int k = 0; k < wrong.length; k++) {
+            if (wrong[k]) {
+                errors.add(index[k]);
+            }
+        }
+        return loss;
+    }
+
+    private List<Long> misclassified(TrainedModel model, GroupedDataset train) {
+        List<Long> errors = new ArrayList<>();
+        int batchSize = 1024;
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(device())) {
+            for (long start = 0; start < train.size(); start += batchSize) {
+                int n = (int) Math.min(batchSize, train.size() - start);
+                long first = start;
+                long[] indices = new long[n];
+                Arrays.setAll(indices, k -> first + k);
+                try (Batch batch = train.batch(manager, indices)) {
+                    NDArray logits = model.trainer().evaluate(batch.getData()).head();
+                    boolean[] wrong =
+                            logits.argMax(1).neq(batch.getLabels().get(GroupedLabels.LABEL)).toBooleanArray();
+                    for (int k = 0; k < n; k++) {
+                        if (wrong[k]) {
+                            errors.add(indices[k]);
+                        }
+                    }
+                }
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * Returns the error set found in stage 1 (sorted sample indices).
+     *
+     * @return a copy of the error set
+     * @throws IllegalStateException before {@code fit}
+     */
+    public long[] errorSet() {
+        if (errorSet == null) {
+            throw new IllegalStateException("call fit before asking for the error set");
+        }
+        return errorSet.clone();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public TrainedModel reportedModel() {
+        if (finalModel == null) {
+            throw new IllegalStateException("call fit before asking for the model");
+        }
+        return finalModel;
+    }
+}
