@@ -66,13 +66,16 @@ public final class ColoredMnistMlp extends Backbone {
     }
 
     /**
-     * Returns a builder preset to LfF's Colored MNIST network: {@code 2352 -> 100 -> 100 -> 100
-     * -> 10}, input scale {@code 1/255}.
+     * Returns a builder preset to LfF's Colored MNIST network: {@code 2352 -> 100 -> 100 -> 100 ->
+     * 10}, input scale {@code 1/255}.
      *
      * @return a preset builder
      */
     public static Builder lff() {
-        return new Builder().setHiddenSizes(100, 100, 100).setNumClasses(10).optInputScale(1f / 255f);
+        return new Builder()
+                .setHiddenSizes(100, 100, 100)
+                .setNumClasses(10)
+                .optInputScale(1f / 255f);
     }
 
     /**
@@ -82,7 +85,10 @@ public final class ColoredMnistMlp extends Backbone {
      * @return a preset builder
      */
     public static Builder disent() {
-        return new Builder().setHiddenSizes(100, 100, 16).setNumClasses(10).optInputScale(1f / 255f);
+        return new Builder()
+                .setHiddenSizes(100, 100, 16)
+                .setNumClasses(10)
+                .optInputScale(1f / 255f);
     }
 
     /**
@@ -170,7 +176,8 @@ public final class ColoredMnistMlp extends Backbone {
         }
 
         /**
-         * Sets the per-sample input size (default {@value ColoredMnistMlp#COLORED_MNIST_INPUT_SIZE}).
+         * Sets the per-sample input size (default {@value
+         * ColoredMnistMlp#COLORED_MNIST_INPUT_SIZE}).
          *
          * @param inputSize the flattened size of one sample
          * @return this builder

@@ -15,8 +15,8 @@ import java.util.Objects;
  *
  * <p>A bias shape alone does not reveal the fan-in, so this initialiser holds the weight {@link
  * Parameter} of the same layer and reads its shape when the bias is initialised. DJL assigns every
- * parameter of a block its shape before initialising any of them, so the weight's shape is known
- * by then. One instance belongs to one layer; {@link PyTorchInit#applyDefaults} creates them.
+ * parameter of a block its shape before initialising any of them, so the weight's shape is known by
+ * then. One instance belongs to one layer; {@link PyTorchInit#applyDefaults} creates them.
  */
 public final class FanInBiasInitializer implements Initializer {
 
@@ -49,7 +49,9 @@ public final class FanInBiasInitializer implements Initializer {
         Shape weightShape = weight.getShape();
         if (weightShape == null) {
             throw new IllegalStateException(
-                    "weight '" + weight.getName() + "' has no shape yet; cannot derive the bias bound");
+                    "weight '"
+                            + weight.getName()
+                            + "' has no shape yet; cannot derive the bias bound");
         }
         float b = (float) bound(weightShape);
         return manager.randomUniform(-b, b, shape, dataType);

@@ -61,7 +61,8 @@ public final class KaimingInitializer implements Initializer {
      */
     public KaimingInitializer(Distribution distribution, FanMode mode, double negativeSlope) {
         if (!Double.isFinite(negativeSlope)) {
-            throw new IllegalArgumentException("negative slope must be finite, got " + negativeSlope);
+            throw new IllegalArgumentException(
+                    "negative slope must be finite, got " + negativeSlope);
         }
         this.distribution = java.util.Objects.requireNonNull(distribution, "distribution");
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
@@ -152,13 +153,7 @@ public final class KaimingInitializer implements Initializer {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "KaimingInitializer{"
-                + distribution
-                + ", "
-                + mode
-                + ", a="
-                + negativeSlope
-                + '}';
+        return "KaimingInitializer{" + distribution + ", " + mode + ", a=" + negativeSlope + '}';
     }
 
     private static void requireWeightShape(Shape shape) {

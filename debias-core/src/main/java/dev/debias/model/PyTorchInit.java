@@ -14,9 +14,9 @@ import java.util.function.Consumer;
  * every bias with zeros; PyTorch's {@code nn.Linear} and {@code nn.Conv*} use Kaiming-uniform with
  * {@code a = sqrt(5)} and a bias drawn from {@code U(+-1/sqrt(fan_in))}. The methods here walk a
  * block tree and set the per-parameter initialisers. They must be called before the block is
- * initialised; a later {@code setInitializer} call (for example one made by the {@code Trainer}
- * for {@code DefaultTrainingConfig.optInitializer}) overrides them. BatchNorm parameters keep
- * DJL's defaults ({@code gamma = 1}, {@code beta = 0}), which equal PyTorch's.
+ * initialised; a later {@code setInitializer} call (for example one made by the {@code Trainer} for
+ * {@code DefaultTrainingConfig.optInitializer}) overrides them. BatchNorm parameters keep DJL's
+ * defaults ({@code gamma = 1}, {@code beta = 0}), which equal PyTorch's.
  */
 public final class PyTorchInit {
 
@@ -64,7 +64,8 @@ public final class PyTorchInit {
      * @param block the root of the tree
      * @param weightInitializer the initialiser of the convolution weights
      */
-    public static void applyToConvolutionWeights(Block block, KaimingInitializer weightInitializer) {
+    public static void applyToConvolutionWeights(
+            Block block, KaimingInitializer weightInitializer) {
         walk(
                 block,
                 b -> {

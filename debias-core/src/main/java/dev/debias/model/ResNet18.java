@@ -9,9 +9,9 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * ResNet-18 (He et al., "Deep Residual Learning for Image Recognition", CVPR 2016) in the layout
- * of torchvision's {@code resnet18}: a stem, four stages of two {@code BasicBlock}s with 64, 128,
- * 256 and 512 channels (stages 2-4 halve the resolution in their first unit, with a {@code 1 x 1}
+ * ResNet-18 (He et al., "Deep Residual Learning for Image Recognition", CVPR 2016) in the layout of
+ * torchvision's {@code resnet18}: a stem, four stages of two {@code BasicBlock}s with 64, 128, 256
+ * and 512 channels (stages 2-4 halve the resolution in their first unit, with a {@code 1 x 1}
  * projection shortcut), global average pooling to the 512-d feature vector, and a {@code Linear}
  * classifier. With 1000 classes and the ImageNet stem it has 11,689,512 trainable parameters, as
  * torchvision's.
@@ -38,7 +38,9 @@ public final class ResNet18 extends Backbone {
 
     /** The input stem. */
     public enum Stem {
-        /** {@code 7 x 7} stride-2 convolution and {@code 3 x 3} stride-2 max-pool (for 224 x 224). */
+        /**
+         * {@code 7 x 7} stride-2 convolution and {@code 3 x 3} stride-2 max-pool (for 224 x 224).
+         */
         IMAGENET,
         /** {@code 3 x 3} stride-1 convolution, no max-pool (for 28 x 28 and 32 x 32). */
         SMALL
@@ -47,7 +49,11 @@ public final class ResNet18 extends Backbone {
     private final Stem stem;
 
     private ResNet18(int numClasses, Stem stem) {
-        super(features(stem), Linear.builder().setUnits(numClasses).build(), FEATURE_DIMENSION, numClasses);
+        super(
+                features(stem),
+                Linear.builder().setUnits(numClasses).build(),
+                FEATURE_DIMENSION,
+                numClasses);
         this.stem = stem;
         PyTorchInit.applyDefaults(this);
         PyTorchInit.applyToConvolutionWeights(this, KaimingInitializer.reluFanOut());

@@ -15,10 +15,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The two-convolution residual unit of ResNet-18/34 (He et al., CVPR 2016) in torchvision's
- * layout: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}, 3 x 3 convolutions without
- * bias, the first with the unit's stride; the shortcut is the identity, or {@code 1 x 1 conv
- * (stride s, no bias) -> BatchNorm} when the stride or the channel count changes.
+ * The two-convolution residual unit of ResNet-18/34 (He et al., CVPR 2016) in torchvision's layout:
+ * {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}, 3 x 3 convolutions without bias, the
+ * first with the unit's stride; the shortcut is the identity, or {@code 1 x 1 conv (stride s, no
+ * bias) -> BatchNorm} when the stride or the channel count changes.
  */
 final class ResNetBasicBlock extends AbstractBlock {
 

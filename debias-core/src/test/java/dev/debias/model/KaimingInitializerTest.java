@@ -51,7 +51,8 @@ class KaimingInitializerTest {
         float bound = (float) (1 / Math.sqrt(2352));
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray w =
-                    KaimingInitializer.pyTorchDefault().initialize(manager, shape, DataType.FLOAT32);
+                    KaimingInitializer.pyTorchDefault()
+                            .initialize(manager, shape, DataType.FLOAT32);
             assertEquals(shape, w.getShape());
             float max = w.abs().max().getFloat();
             assertTrue(max <= bound, "max |w| " + max + " exceeds " + bound);
@@ -68,7 +69,8 @@ class KaimingInitializerTest {
         Shape shape = new Shape(256, 256, 3, 3);
         double expected = Math.sqrt(2.0 / (256 * 9));
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray w = KaimingInitializer.reluFanOut().initialize(manager, shape, DataType.FLOAT32);
+            NDArray w =
+                    KaimingInitializer.reluFanOut().initialize(manager, shape, DataType.FLOAT32);
             assertEquals(0, w.mean().getFloat(), 0.01 * expected);
             assertEquals(expected, Math.sqrt(w.pow(2).mean().getFloat()), 0.01 * expected);
         }

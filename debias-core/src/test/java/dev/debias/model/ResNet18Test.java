@@ -41,8 +41,7 @@ class ResNet18Test {
                 assertEquals(
                         new Shape(2, 512),
                         ModelTesting.forward(net.getFeatures(), m, x, false).getShape());
-                assertEquals(
-                        new Shape(2, 7), net.getOutputShapes(new Shape[] {x.getShape()})[0]);
+                assertEquals(new Shape(2, 7), net.getOutputShapes(new Shape[] {x.getShape()})[0]);
             }
             ResNet18 big = ResNet18.imagenet(5);
             big.initialize(m, DataType.FLOAT32, new Shape(1, 3, 224, 224));
