@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Sampler;
+import dev.debias.sampler.EpochSampler;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
@@ -66,10 +66,10 @@ public final class ErmTrainer extends DebiasTrainer {
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
         TrainingConfig training = config.training();
         model = newModel("model", training.optimizer(), training.seed());
-        Sampler sampler =
+        EpochSampler sampler =
                 config.groupBalanced()
                         ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
-                        : new ShuffleSampler(training.batchSize(), false, training.seed());
+                        : ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
         Trainer trainer = model.trainer();
         return new TrainingLoop(training, "erm")
                 .run(

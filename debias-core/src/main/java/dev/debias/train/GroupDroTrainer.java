@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Sampler;
+import dev.debias.sampler.EpochSampler;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedDataset;
@@ -73,10 +73,10 @@ public final class GroupDroTrainer extends DebiasTrainer {
         GroupSpec spec = train.groupSpec().withGroupCounts(train.countGroups());
         loss = config.newLoss(spec);
         model = newModel("model", training.optimizer(), training.seed());
-        Sampler sampler =
+        EpochSampler sampler =
                 config.groupBalanced()
                         ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
-                        : new ShuffleSampler(training.batchSize(), false, training.seed());
+                        : ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
         Trainer trainer = model.trainer();
         Checkpointable lossState = Checkpointable.ofStream("group-dro", loss::saveState, loss::loadState);
         return new TrainingLoop(training, "gdro")

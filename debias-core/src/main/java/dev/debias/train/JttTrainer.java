@@ -8,7 +8,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Sampler;
+import dev.debias.sampler.EpochSampler;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
@@ -72,8 +72,13 @@ public final class JttTrainer extends DebiasTrainer {
         LOGGER.info("jtt: error set of {} samples", errorSet.length);
         TrainingConfig training = config.training();
         finalModel = newModel("final", training.optimizer(), training.seed() + 1);
-        Sampler sampler =
-                new UpweightSampler(training.batchSize(), errorSet, config.upweight(), training.seed());
+        EpochSampler sampler =
+                UpweightSampler.builder()
+                        .setBatchSize(training.batchSize())
+                        .setSeed(training.seed())
+                        .setErrorSet(Arrays.stream(errorSet).mapToInt(Math::toIntExact).toArray())
+                        .setUpweight(config.upweight())
+                        .build();
         Trainer trainer = finalModel.trainer();
         return new TrainingLoop(training, "jtt")
                 .run(
@@ -90,7 +95,7 @@ public final class JttTrainer extends DebiasTrainer {
         TrainingConfig training = config.identification();
         TrainedModel identifier = newModel("identification", training.optimizer(), training.seed());
         Trainer trainer = identifier.trainer();
-        Sampler sampler = new ShuffleSampler(training.batchSize(), false, training.seed());
+        EpochSampler sampler = ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
         long batchesPerEpoch = (train.size() + training.batchSize() - 1) / training.batchSize();
         long lastPassStart = (training.epochs() - 1) * batchesPerEpoch;
         boolean duringPass = config.errorSet() == JttConfig.ErrorSet.DURING_LAST_PASS;

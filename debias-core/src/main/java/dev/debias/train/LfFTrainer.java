@@ -77,7 +77,7 @@ public final class LfFTrainer extends DebiasTrainer {
                             device(),
                             train,
                             validation,
-                            new ShuffleSampler(training.batchSize(), false, training.seed()),
+                            ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build(),
                             batch -> step(batch, gce, emaB, emaD),
                             dataset -> evaluate(debiased, dataset),
                             List.of(biased, debiased, emaB, emaD));

@@ -4,11 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Sampler;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.io.AtomicFiles;
 import dev.debias.metrics.GroupMetrics;
+import dev.debias.sampler.EpochSampler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,16 +28,17 @@ import java.util.Optional;
 /**
  * The one training loop under every Debias trainer.
  *
- * <p>It draws batches from a {@link Sampler} (a new pass of the sampler per epoch), hands each
+ * <p>It draws batches from an {@link EpochSampler} (one seeded pass per epoch), hands each
  * batch to the method's {@link BatchStep} inside the batch's own native memory scope, stops with
  * a {@link TrainingDivergedException} naming the step when a loss is not finite, validates every
  * {@link TrainingConfig#evaluateEvery()} steps (or once per epoch) and at the end, keeps the
  * evaluation chosen by the {@link ModelSelection} rule, writes the validation history as JSON
  * Lines and CSV, and saves {@code best/} and {@code last/} checkpoints atomically (the model
  * parameters, optimiser state, method state and loop position). With {@link
- * TrainingConfig#resume()} it continues from {@code last/}: the sampler's passes are replayed
- * (index lists only, no data) up to the saved position, so the resumed run draws the same batches
- * as an uninterrupted one.
+ * TrainingConfig#resume()} it continues from {@code last/}: epoch {@code e} always draws the
+ * sampler's seeded stream {@code e}, and the batches of the current epoch before the saved
+ * position are skipped (index lists only, no data), so the resumed run draws the same batches as
+ * an uninterrupted one.
  */
 public final class TrainingLoop {
 
@@ -90,7 +91,8 @@ public final class TrainingLoop {
      *
      * @param train the training set
      * @param validation the validation set (non-empty)
-     * @param sampler a freshly constructed, seeded sampler over {@code train}
+     * @param sampler the seeded sampler over {@code train}; epoch {@code e} of the run draws {@code
+     *     sampler.sample(train, e)}
      * @param step the method's step
      * @param validator evaluates the model that is selected and reported
      * @param parts every checkpointed part of the run
@@ -101,7 +103,7 @@ public final class TrainingLoop {
             Device device,
             GroupedDataset train,
             GroupedDataset validation,
-            Sampler sampler,
+            EpochSampler sampler,
             BatchStep step,
             Validator validator,
             List<Checkpointable> parts) {
@@ -131,7 +133,10 @@ public final class TrainingLoop {
         ProgressBar bar = config.progressBar() ? new ProgressBar(System.err, runName, totalSteps) : null;
 
         long epoch = state.step / batchesPerEpoch;
-        Iterator<List<Long>> order = replay(train, sampler, epoch, state.step % batchesPerEpoch);
+        Iterator<List<Long>> order = sampler.sample(train, epoch);
+        for (long skip = state.step % batchesPerEpoch; skip > 0 && order.hasNext(); skip--) {
+            order.next();
+        }
         double lossSum = state.lossSum;
         long lossCount = state.lossCount;
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -139,7 +144,7 @@ public final class TrainingLoop {
             while (state.step < totalSteps) {
                 if (!order.hasNext()) {
                     epoch++;
-                    order = sampler.sample(train);
+                    order = sampler.sample(train, epoch);
                     continue;
                 }
                 long[] indices = toArray(order.next());
@@ -203,10 +208,10 @@ public final class TrainingLoop {
         return new TrainingResult(history, rule, selected, last, best.filter(Files::isDirectory), state.step);
     }
 
-    private static long countBatches(GroupedDataset train, Sampler sampler) {
+    private static long countBatches(GroupedDataset train, EpochSampler sampler) {
         int batchSize = Math.max(1, sampler.getBatchSize());
         long n = 0;
-        Iterator<List<Long>> it = sampler.sample(train);
+        Iterator<List<Long>> it = sampler.sample(train, 0);
         while (it.hasNext()) {
             it.next();
             n++;
@@ -216,20 +221,6 @@ public final class TrainingLoop {
                     "the sampler yields no batch over " + train.size() + " samples at batch size " + batchSize);
         }
         return n;
-    }
-
-    /** Re-draws the sampler's passes up to {@code epoch} and skips {@code skip} batches of it. */
-    private static Iterator<List<Long>> replay(GroupedDataset train, Sampler sampler, long epoch, long skip) {
-        // countBatches made the sampler's first call, so epoch k is always its (k + 2)-th call,
-        // in a fresh run and in a resumed one alike.
-        Iterator<List<Long>> order = sampler.sample(train);
-        for (long e = 0; e < epoch; e++) {
-            order = sampler.sample(train);
-        }
-        for (long s = 0; s < skip && order.hasNext(); s++) {
-            order.next();
-        }
-        return order;
     }
 
     private static long[] toArray(List<Long> list) {

@@ -1,0 +1,102 @@
+package dev.debias.examples;
+
+import dev.debias.data.ColoredMnist;
+import dev.debias.data.DatasetPaths;
+import dev.debias.data.GroupedSplits;
+import dev.debias.data.ImageFolderLayout;
+import dev.debias.data.Mnist;
+import dev.debias.data.MnistSplits;
+import dev.debias.data.SyntheticDigits;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * Resolves the {@code --dataset} argument of the command line: {@code cmnist} builds Colored
+ * MNIST (LfF protocol) from the real MNIST files, or from {@link SyntheticDigits} when they are
+ * absent and the caller allows it; any other value is a directory in the align/conflict folder
+ * layout.
+ */
+public final class ExperimentData {
+
+    /** The name of Colored MNIST on the command line. */
+    public static final String COLORED_MNIST = "cmnist";
+
+    private ExperimentData() {}
+
+    /** Where the digits of Colored MNIST came from. */
+    public enum Source {
+        /** The real MNIST files. */
+        MNIST,
+        /** The built-in synthetic digits (MNIST files absent). */
+        SYNTHETIC,
+        /** A dataset directory in the folder layout. */
+        FOLDER
+    }
+
+    /**
+     * Loaded splits and their source.
+     *
+     * @param splits train, validation and test
+     * @param source where the data came from
+     * @param description a one-line description for the console and metrics files
+     */
+    public record Loaded(GroupedSplits splits, Source source, String description) {}
+
+    /**
+     * Loads a dataset.
+     *
+     * @param dataset {@code cmnist} or a directory in the folder layout
+     * @param conflictPercent the percentage of bias-conflicting training samples (cmnist)
+     * @param severity the colour-noise severity 1..5 (cmnist)
+     * @param seed the generation seed (cmnist)
+     * @param validationFraction the fraction of MNIST training images held out for validation
+     * @param allowSynthetic whether to fall back to synthetic digits without MNIST
+     * @return the loaded splits
+     * @throws IOException if files cannot be read
+     */
+    public static Loaded load(
+            String dataset,
+            double conflictPercent,
+            int severity,
+            long seed,
+            double validationFraction,
+            boolean allowSynthetic)
+            throws IOException {
+        if (!COLORED_MNIST.equals(dataset)) {
+            Path root = Paths.get(dataset);
+            if (!Files.isDirectory(root)) {
+                throw new CliException(
+                        "unknown dataset '" + dataset + "': expected cmnist or a directory in the align/conflict layout");
+            }
+            GroupedSplits splits = ImageFolderLayout.load(root);
+            return new Loaded(splits, Source.FOLDER, "folder layout " + root.toAbsolutePath());
+        }
+        ColoredMnist generator =
+                ColoredMnist.builder()
+                        .optConflictPercent(conflictPercent)
+                        .optSeverity(severity)
+                        .optSeed(seed)
+                        .optValidationFraction(validationFraction)
+                        .build();
+        String what = String.format("Colored MNIST %.1f%% conflicting, severity %d, seed %d", conflictPercent, severity, seed);
+        if (DatasetPaths.hasMnist()) {
+            MnistSplits mnist = Mnist.load();
+            return new Loaded(generator.generate(mnist), Source.MNIST, what + " (real MNIST from " + DatasetPaths.mnistDir() + ")");
+        }
+        if (!allowSynthetic) {
+            throw new CliException(
+                    "MNIST not found under "
+                            + DatasetPaths.root()
+                            + "; run scripts/fetch-datasets.sh (or set DEBIAS_DATA)");
+        }
+        MnistSplits synthetic = SyntheticDigits.generate(60_000, 10_000, seed);
+        return new Loaded(
+                generator.generate(synthetic),
+                Source.SYNTHETIC,
+                what + " (SYNTHETIC digits: MNIST not found under " + DatasetPaths.root()
+                        + "; run scripts/fetch-datasets.sh for the real data)");
+    }
+}

@@ -1,0 +1,216 @@
+package dev.debias.examples;
+
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.JsonObject;
+
+import dev.debias.data.GroupedArrayDataset;
+import dev.debias.metrics.GroupMetrics;
+import dev.debias.metrics.GroupMetricsReport;
+import dev.debias.model.Backbones;
+import dev.debias.train.DebiasTrainer;
+import dev.debias.train.ModelSelection;
+import dev.debias.train.OptimizerConfig;
+import dev.debias.train.TrainingConfig;
+import dev.debias.train.TrainingResult;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code debias train}: trains one method on Colored MNIST or a folder-layout dataset and writes
+ * {@code DIR/metrics.json} with the final model's {@code validation} and {@code test} metrics,
+ * the selected evaluation, and the run's settings.
+ */
+public final class TrainCommand implements Command {
+
+    /** {@inheritDoc} */
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String usage() {
+        return "train --method {erm,gdro,lff,jtt} [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n"
+                + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
+                + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
+                + "        [--out DIR] [--resume] [--allow-synthetic]";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void run(String[] args) throws Exception {
+        CliArguments a = new CliArguments(name(), args, Set.of("resume", "allow-synthetic", "quiet"));
+        String method = a.get("method", null);
+        if (method == null) {
+            throw new CliException("--method is required; one of " + String.join(", ", Methods.NAMES));
+        }
+        if (!Methods.NAMES.contains(method)) {
+            throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", Methods.NAMES));
+        }
+        RunSettings settings = RunSettings.parse(a);
+        Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
+        boolean quiet = a.has("quiet");
+        a.rejectUnknown();
+        JsonObject metrics = train(method, settings, out, !quiet);
+        System.out.println("metrics written to " + out.resolve("metrics.json"));
+        if (!quiet) {
+            System.out.println(GroupMetricsReport.toJson(metrics.get("test")));
+        }
+    }
+
+    /**
+     * Trains one method and writes {@code out/metrics.json}.
+     *
+     * @param method the method name
+     * @param settings the run settings
+     * @param out the output directory
+     * @param console whether to print the progress bar and tables
+     * @return the metrics object written
+     * @throws Exception on failure
+     */
+    static JsonObject train(String method, RunSettings settings, Path out, boolean console) throws Exception {
+        ExperimentData.Loaded data = settings.loadData();
+        if (console) {
+            System.out.println("data: " + data.description());
+        }
+        try (var splits = data.splits()) {
+            GroupedArrayDataset train = splits.train();
+            GroupedArrayDataset validation =
+                    splits.validation()
+                            .orElseThrow(() -> new CliException("the dataset has no validation split (valid/ folder or --valid-fraction > 0)"));
+            GroupedArrayDataset test =
+                    splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
+            Shape sample = train.sampleShape();
+            int numClasses = train.groupSpec().numClasses();
+            TrainingConfig training = settings.training(out.resolve("checkpoints"), console);
+            try (DebiasTrainer trainer =
+                    Methods.create(
+                            method,
+                            training,
+                            () -> Backbones.create(settings.backbone(), numClasses, sample),
+                            new Shape(1).addAll(sample))) {
+                TrainingResult result = trainer.fit(train, validation);
+                GroupMetrics testMetrics = trainer.evaluate(test);
+                JsonObject json = new JsonObject();
+                json.addProperty("method", method);
+                json.addProperty("dataset", data.description());
+                json.addProperty("dataSource", data.source().name().toLowerCase(Locale.ROOT));
+                json.addProperty("backbone", settings.backbone());
+                json.addProperty("seed", settings.seed());
+                json.addProperty("steps", result.steps());
+                json.addProperty("training", training.toString());
+                json.addProperty("validationSplit", settings.validationDescription(data.source()));
+                json.add("validation", new GroupMetricsReport(result.finalValidation()).toJsonObject());
+                json.add("test", new GroupMetricsReport(testMetrics).toJsonObject());
+                JsonObject selection = new JsonObject();
+                selection.addProperty("rule", result.selection().name());
+                selection.addProperty("step", result.selected().step());
+                selection.add("validation", new GroupMetricsReport(result.selectedValidation()).toJsonObject());
+                json.add("selection", selection);
+                GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
+                if (console) {
+                    System.out.println("test metrics of the final " + method + " model:");
+                    System.out.println(new GroupMetricsReport(testMetrics).toTable());
+                }
+                return json;
+            }
+        }
+    }
+
+    /** Settings shared by {@code train}, {@code demo} and {@code bench}. */
+    record RunSettings(
+            String dataset,
+            double conflictPercent,
+            int severity,
+            long seed,
+            long iterations,
+            int epochs,
+            int batchSize,
+            float learningRate,
+            long evaluateEvery,
+            double validationFraction,
+            String backbone,
+            boolean resume,
+            boolean allowSynthetic) {
+
+        static RunSettings parse(CliArguments a) {
+            long iterations = a.getLong("iterations", 0);
+            long epochs = a.getLong("epochs", 0);
+            if (iterations > 0 && epochs > 0) {
+                throw new CliException("give either --iterations or --epochs, not both");
+            }
+            if (iterations < 0 || epochs < 0) {
+                throw new CliException("--iterations and --epochs must be positive");
+            }
+            if (iterations == 0 && epochs == 0) {
+                iterations = 23_500;
+            }
+            double pct = a.getDouble("conflict-pct", 1.0);
+            if (!(pct > 0 && pct < 100)) {
+                throw new CliException("--conflict-pct must be in (0, 100), got " + pct);
+            }
+            return new RunSettings(
+                    a.get("dataset", ExperimentData.COLORED_MNIST),
+                    pct,
+                    (int) a.getLong("severity", 4),
+                    a.getLong("seed", 0),
+                    iterations,
+                    (int) epochs,
+                    (int) a.getLong("batch-size", 256),
+                    (float) a.getDouble("lr", 1e-3),
+                    a.getLong("eval-every", 235),
+                    a.getDouble("valid-fraction", 0.1),
+                    a.get("backbone", "mlp"),
+                    a.has("resume"),
+                    a.has("allow-synthetic"));
+        }
+
+        String tag() {
+            return ExperimentData.COLORED_MNIST.equals(dataset)
+                    ? String.format(Locale.ROOT, "cmnist-%spct-s%d", trimmed(conflictPercent), seed)
+                    : Paths.get(dataset).getFileName() + "-s" + seed;
+        }
+
+        private static String trimmed(double v) {
+            return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+        }
+
+        ExperimentData.Loaded loadData() throws java.io.IOException {
+            return ExperimentData.load(dataset, conflictPercent, severity, seed, validationFraction, allowSynthetic);
+        }
+
+        String validationDescription(ExperimentData.Source source) {
+            if (source == ExperimentData.Source.FOLDER) {
+                return "valid/ folder of the dataset";
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "%.0f%% of the MNIST training images, held out before colouring, unbiased colours",
+                    validationFraction * 100);
+        }
+
+        TrainingConfig training(Path checkpoints, boolean progressBar) {
+            TrainingConfig.Builder b =
+                    TrainingConfig.builder()
+                            .optOptimizer(OptimizerConfig.adam(learningRate).build())
+                            .optBatchSize(batchSize)
+                            .optEvaluateEvery(evaluateEvery)
+                            .optModelSelection(ModelSelection.AUTO)
+                            .optCheckpointDir(checkpoints)
+                            .optResume(resume)
+                            .optSeed(seed)
+                            .optProgressBar(progressBar);
+            if (epochs > 0) {
+                b.setEpochs(epochs);
+            } else {
+                b.setIterations(iterations);
+            }
+            return b.build();
+        }
+    }
+}
