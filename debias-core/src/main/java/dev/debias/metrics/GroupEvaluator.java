@@ -95,7 +95,8 @@ public final class GroupEvaluator {
     public GroupMetrics evaluate(Model model, GroupedDataset dataset) {
         try (NDManager manager = model.getNDManager().newSubManager()) {
             ParameterStore parameters = new ParameterStore(manager, false);
-            return evaluate(manager, data -> model.getBlock().forward(parameters, data, false), dataset);
+            Block block = model.getBlock();
+            return evaluate(manager, data -> block.forward(parameters, data, false), dataset);
         }
     }
 
@@ -157,8 +158,8 @@ public final class GroupEvaluator {
                 if (loss == null) {
                     accumulator.update(predictions, batch.getLabels());
                 } else {
-                    accumulator.update(
-                            predictions, batch.getLabels(), loss.evaluate(batch.getLabels(), outputs));
+                    NDArray batchLoss = loss.evaluate(batch.getLabels(), outputs);
+                    accumulator.update(predictions, batch.getLabels(), batchLoss);
                 }
             }
         }

@@ -174,7 +174,10 @@ public final class GroupMetricsAccumulator {
     void merge(GroupMetricsAccumulator other) {
         if (!spec.equals(other.spec)) {
             throw new IllegalArgumentException(
-                    "cannot merge metrics of different group layouts: " + spec + " vs " + other.spec);
+                    "cannot merge metrics of different group layouts: "
+                            + spec
+                            + " vs "
+                            + other.spec);
         }
         for (int k = 0; k < groupCounts.length; k++) {
             groupCounts[k] += other.groupCounts[k];
@@ -261,7 +264,8 @@ public final class GroupMetricsAccumulator {
      * and maximum label and group id, the number of group/label mismatches and of NaN
      * predictions, and the loss; returns them in one host copy.
      */
-    private double[] countNatively(NDArray predictions, NDArray yColumn, NDArray gColumn, NDArray loss) {
+    private double[] countNatively(
+            NDArray predictions, NDArray yColumn, NDArray gColumn, NDArray loss) {
         int groups = spec.numGroups();
         int classes = spec.numClasses();
         long batchSize = predictions.getShape().get(0);

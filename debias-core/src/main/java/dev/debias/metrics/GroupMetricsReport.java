@@ -41,7 +41,8 @@ public final class GroupMetricsReport {
     public static final String CSV_HEADER =
             "group,name,label,attribute,aligned,conflicting,count,correct,accuracy";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private final GroupMetrics metrics;
 
@@ -79,9 +80,8 @@ public final class GroupMetricsReport {
         root.addProperty("count", metrics.count());
         root.addProperty("correct", metrics.correct());
         root.addProperty("unknownGroupCount", metrics.unknownGroupCount());
-        root.add(
-                "worstGroup",
-                metrics.worstGroup() < 0 ? JsonNull.INSTANCE : new JsonPrimitive(metrics.worstGroup()));
+        int worst = metrics.worstGroup();
+        root.add("worstGroup", worst < 0 ? JsonNull.INSTANCE : new JsonPrimitive(worst));
         JsonArray groups = new JsonArray();
         for (int g = 0; g < spec.numGroups(); g++) {
             JsonObject group = new JsonObject();
@@ -176,7 +176,8 @@ public final class GroupMetricsReport {
         }
         String rowFormat = "%5s  %-" + nameWidth + "s  %10s  %10s%s%n";
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, rowFormat, "group", "name", "n", "accuracy", "  tag"));
+        out.append(
+                String.format(Locale.ROOT, rowFormat, "group", "name", "n", "accuracy", "  tag"));
         for (int g = 0; g < spec.numGroups(); g++) {
             if (metrics.groupCount(g) == 0) {
                 continue;
@@ -279,7 +280,9 @@ public final class GroupMetricsReport {
     }
 
     private static String percent(double fraction) {
-        return Double.isNaN(fraction) ? "n/a" : String.format(Locale.ROOT, "%.2f %%", 100 * fraction);
+        return Double.isNaN(fraction)
+                ? "n/a"
+                : String.format(Locale.ROOT, "%.2f %%", 100 * fraction);
     }
 
     private static String points(double difference) {

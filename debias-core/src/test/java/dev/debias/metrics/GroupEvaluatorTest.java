@@ -85,7 +85,8 @@ class GroupEvaluatorTest {
                 NDManager manager = NDManager.newBaseManager()) {
             LambdaBlock block = identity();
             GroupEvaluator evaluator = GroupEvaluator.builder().optBatchSize(7).build();
-            assertEquals(EXPECTED, evaluator.evaluate(block, new ParameterStore(manager, false), ds));
+            ParameterStore parameters = new ParameterStore(manager, false);
+            assertEquals(EXPECTED, evaluator.evaluate(block, parameters, ds));
             // a function returning (features, logits): predictions at index 1; flipping the
             // logits turns every right answer wrong and vice versa
             GroupEvaluator second =
@@ -165,10 +166,11 @@ class GroupEvaluatorTest {
                                 .optGroupSpec(Fixture.spec())
                                 .build();
                 NDManager manager = NDManager.newBaseManager()) {
+            GroupEvaluator evaluator = GroupEvaluator.builder().build();
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,
-                            () -> GroupEvaluator.builder().build().evaluate(manager, data -> data, empty));
+                            () -> evaluator.evaluate(manager, data -> data, empty));
             assertTrue(e.getMessage().contains("empty"), e.getMessage());
         }
     }

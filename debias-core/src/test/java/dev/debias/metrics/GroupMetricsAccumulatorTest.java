@@ -139,7 +139,8 @@ class GroupMetricsAccumulatorTest {
                             () ->
                                     acc.update(
                                             Fixture.logits(manager, new int[] {0}),
-                                            Fixture.labels(manager, new int[] {0}, new int[] {-2})));
+                                            Fixture.labels(
+                                                    manager, new int[] {0}, new int[] {-2})));
             assertTrue(negative.getMessage().contains("group id -2"), negative.getMessage());
         }
     }
@@ -154,7 +155,8 @@ class GroupMetricsAccumulatorTest {
                             () ->
                                     acc.update(
                                             Fixture.logits(manager, new int[] {0}),
-                                            Fixture.labels(manager, new int[] {2}, new int[] {-1})));
+                                            Fixture.labels(
+                                                    manager, new int[] {2}, new int[] {-1})));
             assertTrue(label.getMessage().contains("class label 2"), label.getMessage());
             IllegalArgumentException mismatch =
                     assertThrows(

@@ -152,7 +152,8 @@ class GroupMetricsTest {
                         IllegalArgumentException.class,
                         () ->
                                 GroupMetrics.builder(spec)
-                                        .setGroupCounts(new long[] {1, 1, 1, 1}, new long[] {0, 2, 0, 0}));
+                                        .setGroupCounts(
+                                                new long[] {1, 1, 1, 1}, new long[] {0, 2, 0, 0}));
         assertTrue(tooManyCorrect.getMessage().contains("group 1"), tooManyCorrect.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
