@@ -26,13 +26,14 @@ import java.util.function.Supplier;
  */
 public abstract class DebiasTrainer implements AutoCloseable {
 
-    private static final GroupEvaluator EVALUATOR = GroupEvaluator.builder().optBatchSize(1024).build();
+    private static final int EVALUATION_BATCH = 1024;
 
     private final Supplier<Block> blocks;
     private final Shape inputShape;
     private final Device device;
     private final List<TrainedModel> trainedModels = new ArrayList<>();
     private final List<Model> models = new ArrayList<>();
+    private GroupEvaluator evaluator = GroupEvaluator.builder().optBatchSize(EVALUATION_BATCH).build();
 
     /**
      * Creates the trainer.
@@ -117,14 +118,29 @@ public abstract class DebiasTrainer implements AutoCloseable {
     }
 
     /**
-     * Evaluates a model in inference mode.
+     * Makes later evaluations use the training set's groups (so aligned/conflicting and the
+     * training-weighted accuracy are defined by the training data); called at the start of
+     * {@code fit}.
+     *
+     * @param train the training set
+     */
+    protected void useTrainingGroups(GroupedDataset train) {
+        evaluator =
+                GroupEvaluator.builder()
+                        .optBatchSize(EVALUATION_BATCH)
+                        .optGroupSpec(train.groupSpec().withGroupCounts(train.countGroups()))
+                        .build();
+    }
+
+    /**
+     * Evaluates a model in inference mode with the training set's groups.
      *
      * @param model the model
      * @param dataset the dataset
      * @return its group metrics
      */
-    protected static GroupMetrics evaluate(TrainedModel model, GroupedDataset dataset) {
-        return EVALUATOR.evaluate(model.trainer(), dataset);
+    protected GroupMetrics evaluate(TrainedModel model, GroupedDataset dataset) {
+        return evaluator.evaluate(model.trainer(), dataset);
     }
 
     /** Closes every model this trainer created. */

@@ -64,6 +64,7 @@ public final class ErmTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        useTrainingGroups(train);
         TrainingConfig training = config.training();
         model = newModel("model", training.optimizer(), training.seed());
         EpochSampler sampler =

@@ -65,6 +65,7 @@ public final class GroupDroTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        useTrainingGroups(train);
         if (!train.hasGroupLabels()) {
             throw new IllegalArgumentException(
                     "Group DRO needs the bias attribute of every training sample; use LfF or JTT without group labels");

@@ -68,6 +68,7 @@ public final class JttTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
+        useTrainingGroups(train);
         errorSet = identify(train, validation);
         LOGGER.info("jtt: error set of {} samples", errorSet.length);
         TrainingConfig training = config.training();

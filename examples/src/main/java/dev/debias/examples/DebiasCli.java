@@ -32,7 +32,8 @@ public final class DebiasCli {
      * @return the command line
      */
     public static DebiasCli standard() {
-        return new DebiasCli(List.of(new DescribeCommand()));
+        return new DebiasCli(
+                List.of(new DescribeCommand(), new DatasetCommand(), new TrainCommand()));
     }
 
     /**

@@ -56,11 +56,8 @@ public final class TrainCommand implements Command {
         Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
         boolean quiet = a.has("quiet");
         a.rejectUnknown();
-        JsonObject metrics = train(method, settings, out, !quiet);
+        train(method, settings, out, !quiet);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
-        if (!quiet) {
-            System.out.println(GroupMetricsReport.toJson(metrics.get("test")));
-        }
     }
 
     /**
