@@ -1,0 +1,161 @@
+package dev.debias.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+
+import dev.debias.data.GroupedArrayDataset;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checkpoint, resume and divergence handling of the shared loop. */
+class ResumeTest {
+
+    private static GroupedArrayDataset train;
+    private static GroupedArrayDataset validation;
+
+    @BeforeAll
+    static void data() {
+        train = BiasedToyData.train(1000, 0.05, 11, 64);
+        validation = BiasedToyData.balanced(400, 12);
+    }
+
+    @AfterAll
+    static void close() {
+        train.close();
+        validation.close();
+    }
+
+    private static GroupDroConfig config(long steps, Path dir, boolean resume) {
+        return GroupDroConfig.builder()
+                .setTraining(
+                        BiasedToyData.training(steps)
+                                .optEvaluateEvery(10)
+                                .optCheckpointDir(dir)
+                                .optResume(resume)
+                                .build())
+                .build();
+    }
+
+    private static List<float[]> parameters(DebiasTrainer trainer) {
+        List<float[]> values = new ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.reportedModel().model().getBlock().getParameters()) {
+            values.add(p.getValue().getArray().toFloatArray());
+        }
+        return values;
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun(@TempDir Path tmp) {
+        List<float[]> uninterrupted;
+        double[] weightsUninterrupted;
+        try (GroupDroTrainer trainer =
+                new GroupDroTrainer(config(40, tmp.resolve("full"), false), BiasedToyData.mlp(), BiasedToyData.INPUT)) {
+            trainer.fit(train, validation);
+            uninterrupted = parameters(trainer);
+            weightsUninterrupted = trainer.groupWeights();
+        }
+        Path dir = tmp.resolve("split");
+        try (GroupDroTrainer trainer =
+                new GroupDroTrainer(config(25, dir, false), BiasedToyData.mlp(), BiasedToyData.INPUT)) {
+            assertEquals(25, trainer.fit(train, validation).steps());
+        }
+        List<float[]> resumed;
+        try (GroupDroTrainer trainer =
+                new GroupDroTrainer(config(40, dir, true), BiasedToyData.mlp(), BiasedToyData.INPUT)) {
+            TrainingResult result = trainer.fit(train, validation);
+            assertEquals(40, result.steps());
+            resumed = parameters(trainer);
+            assertArrayEquals(weightsUninterrupted, trainer.groupWeights(), 1e-12);
+        }
+        assertEquals(uninterrupted.size(), resumed.size());
+        for (int i = 0; i < resumed.size(); i++) {
+            assertArrayEquals(uninterrupted.get(i), resumed.get(i), 0f, "parameter " + i);
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameRun() {
+        List<float[]> first;
+        try (ErmTrainer trainer =
+                new ErmTrainer(
+                        ErmConfig.builder().setTraining(BiasedToyData.training(30).build()).build(),
+                        BiasedToyData.mlp(),
+                        BiasedToyData.INPUT)) {
+            trainer.fit(train, validation);
+            first = parameters(trainer);
+        }
+        try (ErmTrainer trainer =
+                new ErmTrainer(
+                        ErmConfig.builder().setTraining(BiasedToyData.training(30).build()).build(),
+                        BiasedToyData.mlp(),
+                        BiasedToyData.INPUT)) {
+            trainer.fit(train, validation);
+            List<float[]> second = parameters(trainer);
+            for (int i = 0; i < first.size(); i++) {
+                assertArrayEquals(first.get(i), second.get(i), 0f);
+            }
+        }
+    }
+
+    @Test
+    void nanLossStopsTrainingNamingTheStepAndKeepsTheLastCheckpoint(@TempDir Path tmp) throws Exception {
+        int n = 640;
+        float[] x = new float[n * BiasedToyData.DIM];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            x[i * BiasedToyData.DIM] = y[i];
+        }
+        // One sample of the third batch of epoch 1 (steps 11..20) is NaN: steps 1..10 are clean.
+        dev.debias.sampler.ShuffleSampler sampler =
+                dev.debias.sampler.ShuffleSampler.builder().setBatchSize(64).setSeed(7).build();
+        List<Long> third = null;
+        java.util.Iterator<List<Long>> order = sampler.sample(train, 1);
+        for (int b = 0; b < 3; b++) {
+            third = order.next();
+        }
+        int poisoned = third.get(0).intValue();
+        for (int d = 0; d < BiasedToyData.DIM; d++) {
+            x[poisoned * BiasedToyData.DIM + d] = Float.NaN;
+        }
+        try (GroupedArrayDataset data =
+                GroupedArrayDataset.builder()
+                        .setFeatures(x, new ai.djl.ndarray.types.Shape(BiasedToyData.DIM))
+                        .setLabels(y)
+                        .optAttributes(y)
+                        .optGroupSpec(BiasedToyData.spec())
+                        .build();
+                ErmTrainer trainer =
+                        new ErmTrainer(
+                                ErmConfig.builder()
+                                        .setTraining(
+                                                BiasedToyData.training(100)
+                                                        .optEvaluateEvery(5)
+                                                        .optCheckpointDir(tmp)
+                                                        .build())
+                                        .build(),
+                                BiasedToyData.mlp(),
+                                BiasedToyData.INPUT)) {
+            assertEquals(1000, train.size());
+            TrainingDivergedException e =
+                    assertThrows(TrainingDivergedException.class, () -> trainer.fit(data, validation));
+            assertEquals(13, e.step());
+            assertTrue(e.getMessage().contains("step 13"), e.getMessage());
+            assertTrue(e.getMessage().contains("step 10"), e.getMessage());
+            assertTrue(Files.isRegularFile(tmp.resolve("last").resolve("model.params")));
+        }
+    }
+}
