@@ -70,7 +70,10 @@ import java.util.Map;
  * <p><b>Several devices.</b> A trainer that splits a batch computes {@link #groupSums(NDList,
  * NDList)} on every split, commits once with {@link #commit(List)} (sums and counts added over the
  * splits) and back-propagates {@link #robustLoss(GroupSums, RobustWeights)} of every split; the
- * splits' losses add up to the full-batch robust loss, exactly.
+ * splits' losses add up to the full-batch robust loss, exactly. Under {@code EasyTrain} with
+ * several devices, {@code evaluate} runs per split and takes the prospective weights from that
+ * split's group means only (an approximation of the gradient), while {@link #updater()} still
+ * commits the exact full-batch step.
  */
 public final class GroupDroLoss extends Loss {
 

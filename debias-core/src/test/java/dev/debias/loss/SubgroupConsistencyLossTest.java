@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.loss.SimpleCompositeLoss;
 
 import dev.debias.loss.SubgroupConsistencyLoss.Type;
 
@@ -50,6 +51,22 @@ class SubgroupConsistencyLossTest {
                     0.0654060f,
                     weighted.evaluate(new NDList(), predictions(manager)).getFloat(),
                     1e-6f);
+        }
+    }
+
+    @Test
+    void composesWithCrossEntropyOnTheOriginalLogits() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // CE on the original logits [[0, 0], [1, 2]] with labels [0, 1]:
+            // ln 2 and ln(1 + e^-1) = 0.3132617; mean 0.5032044; plus CAMEL mean 0.0327030
+            NDList labels = new NDList(manager.create(new long[] {0, 1}));
+            float value =
+                    new SimpleCompositeLoss()
+                            .addLoss(new CrossEntropy())
+                            .addLoss(new SubgroupConsistencyLoss())
+                            .evaluate(labels, predictions(manager))
+                            .getFloat();
+            assertEquals(0.5032044f + 0.0327030f, value, 1e-6f);
         }
     }
 
