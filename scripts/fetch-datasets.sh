@@ -22,7 +22,8 @@ FASHION_SYSTEM_DIR="/usr/share/datasets/fashion-mnist"
 
 IDX_NAMES=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
 
-# SHA-256 of the uncompressed IDX files.
+# SHA-256 of the uncompressed IDX files. Debian recompressed the Fashion-MNIST .gz files, so only the
+# content (not the .gz bytes) matches the Zalando originals.
 declare -A MNIST_SHA256=(
     [train-images-idx3-ubyte]=ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db
     [train-labels-idx1-ubyte]=65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5
