@@ -87,7 +87,7 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
         NDArray visited = onto(m, seen.get(at));
         NDArray updated = previous.mul(alpha).add(visited.mul(-alpha).add(1f).mul(detached));
         ema.set(at, updated);
-        seen.set(at, 1f);
+        seen.set(at, visited.onesLike());
         NDArray classMax = onto(m, classMask.mul(ema)).max(new int[] {1});
         NDArray maxOfSample = classMax.get(new NDIndex("{}", labels));
         return updated.div(maxOfSample.maximum(EPSILON));
@@ -100,6 +100,10 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
      */
     public float[] values() {
         return ema.toFloatArray();
+    }
+
+    int heldArrays() {
+        return stateManager.getManagedArrays().size();
     }
 
     private static NDArray onto(NDManager manager, NDArray array) {

@@ -356,7 +356,13 @@ class GroupDroLossTest {
                                 .setSampling(6, false)
                                 .build();
                 Model model = Model.newInstance("gdro-easytrain")) {
-            model.setBlock(Linear.builder().setUnits(2).build());
+            // A hidden layer: with a single Linear+softmax layer the gradients sum to exactly zero
+            // and DJL's first-step check (Trainer.checkGradients) rejects the step at random.
+            model.setBlock(
+                    new ai.djl.nn.SequentialBlock()
+                            .add(Linear.builder().setUnits(4).build())
+                            .add(ai.djl.nn.Activation.reluBlock())
+                            .add(Linear.builder().setUnits(2).build()));
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(loss)
                             .optOptimizer(

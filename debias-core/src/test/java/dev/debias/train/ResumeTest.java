@@ -119,13 +119,15 @@ class ResumeTest {
             y[i] = i % 2;
             x[i * BiasedToyData.DIM] = y[i];
         }
-        // One sample of the third batch of epoch 1 (steps 11..20) is NaN: steps 1..10 are clean.
+        // The first sample of the third batch of epoch 0 is NaN: steps 1 and 2 are clean.
         dev.debias.sampler.ShuffleSampler sampler =
                 dev.debias.sampler.ShuffleSampler.builder().setBatchSize(64).setSeed(7).build();
         List<Long> third = null;
-        java.util.Iterator<List<Long>> order = sampler.sample(train, 1);
-        for (int b = 0; b < 3; b++) {
-            third = order.next();
+        try (GroupedArrayDataset sameSize = BiasedToyData.train(n, 0, 0, 64)) {
+            java.util.Iterator<List<Long>> order = sampler.sample(sameSize, 0);
+            for (int b = 0; b < 3; b++) {
+                third = order.next();
+            }
         }
         int poisoned = third.get(0).intValue();
         for (int d = 0; d < BiasedToyData.DIM; d++) {
@@ -143,18 +145,17 @@ class ResumeTest {
                                 ErmConfig.builder()
                                         .setTraining(
                                                 BiasedToyData.training(100)
-                                                        .optEvaluateEvery(5)
+                                                        .optEvaluateEvery(1)
                                                         .optCheckpointDir(tmp)
                                                         .build())
                                         .build(),
                                 BiasedToyData.mlp(),
                                 BiasedToyData.INPUT)) {
-            assertEquals(1000, train.size());
             TrainingDivergedException e =
                     assertThrows(TrainingDivergedException.class, () -> trainer.fit(data, validation));
-            assertEquals(13, e.step());
-            assertTrue(e.getMessage().contains("step 13"), e.getMessage());
-            assertTrue(e.getMessage().contains("step 10"), e.getMessage());
+            assertEquals(3, e.step(), e.getMessage());
+            assertTrue(e.getMessage().contains("at step 3"), e.getMessage());
+            assertTrue(e.getMessage().contains("checkpoint (step 2)"), e.getMessage());
             assertTrue(Files.isRegularFile(tmp.resolve("last").resolve("model.params")));
         }
     }
