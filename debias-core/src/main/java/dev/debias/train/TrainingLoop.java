@@ -45,6 +45,7 @@ public final class TrainingLoop {
     private static final Logger LOGGER = LoggerFactory.getLogger(TrainingLoop.class);
     private static final String LOOP_STATE = "loop.state";
     private static final int STATE_VERSION = 1;
+    private static final long WARMUP_STEPS = 50;
 
     /** One optimisation step of a method. */
     @FunctionalInterface
@@ -137,6 +138,9 @@ public final class TrainingLoop {
         for (long skip = state.step % batchesPerEpoch; skip > 0 && order.hasNext(); skip--) {
             order.next();
         }
+        long warmup = Math.min(WARMUP_STEPS, totalSteps / 10);
+        long measuredSteps = 0;
+        long measuredNanos = 0;
         double lossSum = state.lossSum;
         long lossCount = state.lossCount;
         try (NDManager manager = NDManager.newBaseManager(device)) {
@@ -148,9 +152,14 @@ public final class TrainingLoop {
                     continue;
                 }
                 long[] indices = toArray(order.next());
+                long started = System.nanoTime();
                 float loss;
                 try (Batch batch = train.batch(manager, indices)) {
                     loss = step.step(batch).getFloat();
+                }
+                if (state.step >= warmup) {
+                    measuredNanos += System.nanoTime() - started;
+                    measuredSteps++;
                 }
                 state.step++;
                 if (!Float.isFinite(loss)) {
@@ -205,7 +214,8 @@ public final class TrainingLoop {
             selected = last;
         }
         Optional<Path> best = dir.map(d -> d.resolve(rule == ModelSelection.LAST ? "last" : "best"));
-        return new TrainingResult(history, rule, selected, last, best.filter(Files::isDirectory), state.step);
+        return new TrainingResult(history, rule, selected, last, best.filter(Files::isDirectory), state.step,
+                new StepTiming(warmup, measuredSteps, measuredNanos));
     }
 
     private static long countBatches(GroupedDataset train, EpochSampler sampler) {

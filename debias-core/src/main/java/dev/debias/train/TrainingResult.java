@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param last the last evaluation (the final model)
  * @param selectedCheckpoint the directory of the selected model's checkpoint, if written
  * @param steps the number of optimisation steps run in total
+ * @param timing the measured time per step
  */
 public record TrainingResult(
         List<EvaluationRecord> history,
@@ -24,7 +25,8 @@ public record TrainingResult(
         EvaluationRecord selected,
         EvaluationRecord last,
         Optional<Path> selectedCheckpoint,
-        long steps) {
+        long steps,
+        StepTiming timing) {
 
     /**
      * Creates a result, copying the history.
@@ -35,6 +37,7 @@ public record TrainingResult(
      * @param last the last evaluation
      * @param selectedCheckpoint the checkpoint of the selected model
      * @param steps the number of steps
+     * @param timing the measured time per step
      */
     public TrainingResult {
         history = List.copyOf(history);

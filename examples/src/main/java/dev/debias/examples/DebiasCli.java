@@ -33,7 +33,11 @@ public final class DebiasCli {
      */
     public static DebiasCli standard() {
         return new DebiasCli(
-                List.of(new DescribeCommand(), new DatasetCommand(), new TrainCommand()));
+                List.of(
+                        new DescribeCommand(),
+                        new DatasetCommand(),
+                        new TrainCommand(),
+                        new BenchCommand()));
     }
 
     /**

@@ -1,0 +1,90 @@
+package dev.debias.examples;
+
+import ai.djl.ndarray.types.Shape;
+
+import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.GroupedSplits;
+import dev.debias.model.Backbones;
+import dev.debias.train.DebiasTrainer;
+import dev.debias.train.ModelSelection;
+import dev.debias.train.OptimizerConfig;
+import dev.debias.train.TrainingConfig;
+import dev.debias.train.TrainingResult;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code debias bench}: times training steps of one method on Colored MNIST 1 % with the LfF MLP
+ * at batch 256 on the chosen device, after a warm-up of 50 steps, and prints resident memory
+ * (peak, and at 10 % and 100 % of the run, to show it stays flat), the arrays the model's manager
+ * holds at the end, and as its last line {@code ms_per_iteration: X}.
+ */
+public final class BenchCommand implements Command {
+
+    /** {@inheritDoc} */
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String usage() {
+        return "bench --method {erm,gdro,lff,jtt} [--iterations N] [--batch-size B]\n"
+                + "        time training steps (Colored MNIST 1%, MLP, CPU/GPU), print memory and ms_per_iteration";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void run(String[] args) throws Exception {
+        CliArguments a = new CliArguments(name(), args, Set.of());
+        String method = a.get("method", null);
+        if (method == null || !Methods.NAMES.contains(method)) {
+            throw new CliException("--method must be one of " + String.join(", ", Methods.NAMES));
+        }
+        long iterations = a.getLong("iterations", 1000);
+        if (iterations < 1) {
+            throw new CliException("--iterations must be >= 1");
+        }
+        int batchSize = (int) a.getLong("batch-size", 256);
+        a.rejectUnknown();
+        long steps = iterations + 50;
+        ExperimentData.Loaded data = ExperimentData.load(ExperimentData.COLORED_MNIST, 1.0, 4, 0, 0.1, true);
+        System.out.println("data: " + data.description());
+        try (GroupedSplits splits = data.splits();
+                ResidentMemory rss = new ResidentMemory(200)) {
+            GroupedArrayDataset train = splits.train();
+            GroupedArrayDataset validation = splits.validation().orElseThrow();
+            Shape sample = train.sampleShape();
+            TrainingConfig training =
+                    TrainingConfig.builder()
+                            .optOptimizer(OptimizerConfig.adam(1e-3f).build())
+                            .optBatchSize(batchSize)
+                            .setIterations(steps)
+                            .optEvaluateEvery(steps)
+                            .optModelSelection(ModelSelection.LAST)
+                            .build();
+            try (DebiasTrainer trainer =
+                    Methods.create(
+                            method, training, () -> Backbones.create("mlp", 10, sample), new Shape(1).addAll(sample))) {
+                TrainingResult result = trainer.fit(train, validation);
+                int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();
+                System.out.printf(Locale.ROOT, "method: %s, device: %s, batch: %d%n", method, trainer.device(), batchSize);
+                System.out.printf(
+                        Locale.ROOT,
+                        "steps timed: %d after %d warm-up steps%n",
+                        result.timing().measuredSteps(),
+                        result.timing().warmupSteps());
+                System.out.printf(
+                        Locale.ROOT,
+                        "resident memory: peak %.0f MB, at 10%% %.0f MB, at end %.0f MB%n",
+                        ResidentMemory.peakKb() / 1024.0,
+                        rss.atFraction(0.1) / 1024.0,
+                        rss.atFraction(1.0) / 1024.0);
+                System.out.printf(Locale.ROOT, "arrays held by the model's manager: %d%n", arrays);
+                System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
+            }
+        }
+    }
+}
