@@ -37,7 +37,8 @@ public final class DebiasCli {
                         new DescribeCommand(),
                         new DatasetCommand(),
                         new TrainCommand(),
-                        new BenchCommand()));
+                        new BenchCommand(),
+                        new DemoCommand()));
     }
 
     /**

@@ -52,7 +52,7 @@ public final class TrainCommand implements Command {
         if (!Methods.NAMES.contains(method)) {
             throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", Methods.NAMES));
         }
-        RunSettings settings = RunSettings.parse(a);
+        RunSettings settings = RunSettings.parse(a, 23_500, false);
         Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
         boolean quiet = a.has("quiet");
         a.rejectUnknown();
@@ -67,10 +67,10 @@ public final class TrainCommand implements Command {
      * @param settings the run settings
      * @param out the output directory
      * @param console whether to print the progress bar and tables
-     * @return the metrics object written
+     * @return the metrics written, the training result and the test metrics
      * @throws Exception on failure
      */
-    static JsonObject train(String method, RunSettings settings, Path out, boolean console) throws Exception {
+    static Outcome train(String method, RunSettings settings, Path out, boolean console) throws Exception {
         ExperimentData.Loaded data = settings.loadData();
         if (console) {
             System.out.println("data: " + data.description());
@@ -114,12 +114,21 @@ public final class TrainCommand implements Command {
                     System.out.println("test metrics of the final " + method + " model:");
                     System.out.println(new GroupMetricsReport(testMetrics).toTable());
                 }
-                return json;
+                return new Outcome(json, result, testMetrics);
             }
         }
     }
 
-    /** Settings shared by {@code train}, {@code demo} and {@code bench}. */
+    /**
+     * What one training run produced.
+     *
+     * @param metrics the content of {@code metrics.json}
+     * @param result the training result with the validation history
+     * @param test the final model's test metrics
+     */
+    record Outcome(JsonObject metrics, TrainingResult result, GroupMetrics test) {}
+
+    /** Settings shared by {@code train} and {@code demo}. */
     record RunSettings(
             String dataset,
             double conflictPercent,
@@ -135,7 +144,7 @@ public final class TrainCommand implements Command {
             boolean resume,
             boolean allowSynthetic) {
 
-        static RunSettings parse(CliArguments a) {
+        static RunSettings parse(CliArguments a, long defaultIterations, boolean syntheticAllowed) {
             long iterations = a.getLong("iterations", 0);
             long epochs = a.getLong("epochs", 0);
             if (iterations > 0 && epochs > 0) {
@@ -145,7 +154,7 @@ public final class TrainCommand implements Command {
                 throw new CliException("--iterations and --epochs must be positive");
             }
             if (iterations == 0 && epochs == 0) {
-                iterations = 23_500;
+                iterations = defaultIterations;
             }
             double pct = a.getDouble("conflict-pct", 1.0);
             if (!(pct > 0 && pct < 100)) {
@@ -164,7 +173,7 @@ public final class TrainCommand implements Command {
                     a.getDouble("valid-fraction", 0.1),
                     a.get("backbone", "mlp"),
                     a.has("resume"),
-                    a.has("allow-synthetic"));
+                    syntheticAllowed || a.has("allow-synthetic"));
         }
 
         String tag() {

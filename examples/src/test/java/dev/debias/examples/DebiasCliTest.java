@@ -1,0 +1,99 @@
+package dev.debias.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import dev.debias.data.ColoredMnist;
+import dev.debias.data.GroupedSplits;
+import dev.debias.data.ImageFolderLayout;
+import dev.debias.data.SyntheticDigits;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+class DebiasCliTest {
+
+    /** Runs the command line, returning the exit code and what it printed on standard error. */
+    private static Object[] run(String... args) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = DebiasCli.standard().execute(args);
+            return new Object[] {code, captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void describeReportsThePyTorchEngine() {
+        assertEquals(0, run("describe")[0]);
+    }
+
+    @Test
+    void unknownCommandMethodAndDatasetAreOneLineErrors() {
+        Object[] command = run("fly");
+        assertEquals(2, command[0]);
+        assertTrue(((String) command[1]).contains("unknown command 'fly'"));
+
+        Object[] method = run("train", "--method", "magic");
+        assertEquals(2, method[0]);
+        assertTrue(((String) method[1]).contains("unknown method 'magic'"), (String) method[1]);
+
+        Object[] dataset = run("train", "--method", "erm", "--dataset", "/no/such/dir");
+        assertEquals(2, dataset[0]);
+        assertTrue(((String) dataset[1]).contains("unknown dataset '/no/such/dir'"), (String) dataset[1]);
+
+        Object[] option = run("dataset", "--name", "cmnist", "--conflict-pct", "1", "--colour", "red");
+        assertEquals(2, option[0]);
+        assertTrue(((String) option[1]).contains("unknown option --colour"), (String) option[1]);
+
+        Object[] both = run("train", "--method", "erm", "--iterations", "5", "--epochs", "1");
+        assertEquals(2, both[0]);
+        assertEquals(1, ((String) both[1]).trim().split("\n").length);
+    }
+
+    @Test
+    void trainsOnAFolderLayoutDatasetAndWritesMetrics(@TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("cmnist-1pct");
+        try (GroupedSplits splits =
+                ColoredMnist.builder()
+                        .optConflictPercent(5)
+                        .optValidationFraction(0.2)
+                        .build()
+                        .generate(SyntheticDigits.generate(600, 200, 3))) {
+            ImageFolderLayout.write(root, splits);
+        }
+        Path out = tmp.resolve("run");
+        Object[] result =
+                run(
+                        "train", "--method", "gdro", "--dataset", root.toString(), "--iterations", "12",
+                        "--eval-every", "6", "--batch-size", "32", "--out", out.toString(), "--quiet");
+        assertEquals(0, result[0], (String) result[1]);
+        JsonObject metrics =
+                JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+        for (String split : new String[] {"test", "validation"}) {
+            JsonObject m = metrics.getAsJsonObject(split);
+            for (String key :
+                    new String[] {
+                        "averageAccuracy", "worstGroupAccuracy", "unbiasedAccuracy", "alignedAccuracy", "conflictingAccuracy"
+                    }) {
+                double v = m.get(key).getAsDouble();
+                assertTrue(v >= 0 && v <= 1, split + "." + key + " = " + v);
+            }
+            assertEquals(100, m.getAsJsonArray("groups").size());
+        }
+        assertEquals(200, metrics.getAsJsonObject("test").get("count").getAsInt());
+        assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("last")));
+    }
+}
