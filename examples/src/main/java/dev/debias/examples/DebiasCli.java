@@ -38,7 +38,8 @@ public final class DebiasCli {
                         new DatasetCommand(),
                         new TrainCommand(),
                         new BenchCommand(),
-                        new DemoCommand()));
+                        new DemoCommand(),
+                        new ReproduceCommand()));
     }
 
     /**

@@ -108,7 +108,15 @@ public final class TrainCommand implements Command {
                 selection.addProperty("rule", result.selection().name());
                 selection.addProperty("step", result.selected().step());
                 selection.add("validation", new GroupMetricsReport(result.selectedValidation()).toJsonObject());
+                if (result.selectedCheckpoint().isPresent() && result.selected().step() != result.steps()) {
+                    // The final model has been evaluated; now restore the selected one in place.
+                    trainer.reportedModel().loadCheckpoint(result.selectedCheckpoint().get());
+                    selection.add("test", new GroupMetricsReport(trainer.evaluate(test)).toJsonObject());
+                } else {
+                    selection.add("test", json.get("test"));
+                }
                 json.add("selection", selection);
+                json.addProperty("msPerIteration", result.timing().millisPerStep());
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 if (console) {
                     System.out.println("test metrics of the final " + method + " model:");
