@@ -35,11 +35,39 @@ public final class Methods {
      * @return the trainer
      */
     public static DebiasTrainer create(String method, TrainingConfig training, Supplier<Block> blocks, Shape inputShape) {
+        return create(method, training, null, blocks, inputShape);
+    }
+
+    /**
+     * Creates a trainer, choosing the sampler of ERM and Group DRO.
+     *
+     * @param method one of {@link #NAMES}
+     * @param training the shared training settings (overriding the preset's)
+     * @param groupBalanced for ERM and Group DRO: true for group-balanced sampling, false for
+     *     shuffling, null for the method's default (ERM shuffles, Group DRO balances)
+     * @param blocks makes the model blocks
+     * @param inputShape the input shape with a batch axis
+     * @return the trainer
+     */
+    public static DebiasTrainer create(
+            String method, TrainingConfig training, Boolean groupBalanced, Supplier<Block> blocks, Shape inputShape) {
+        if (groupBalanced != null && !("erm".equals(method) || "gdro".equals(method))) {
+            throw new CliException("--sampler applies to erm and gdro only");
+        }
         switch (method) {
             case "erm":
-                return new ErmTrainer(ErmConfig.builder().setTraining(training).build(), blocks, inputShape);
+                return new ErmTrainer(
+                        ErmConfig.builder().setTraining(training).optGroupBalanced(Boolean.TRUE.equals(groupBalanced)).build(),
+                        blocks,
+                        inputShape);
             case "gdro":
-                return new GroupDroTrainer(GroupDroConfig.builder().setTraining(training).build(), blocks, inputShape);
+                return new GroupDroTrainer(
+                        GroupDroConfig.builder()
+                                .setTraining(training)
+                                .optGroupBalanced(groupBalanced == null || groupBalanced)
+                                .build(),
+                        blocks,
+                        inputShape);
             case "lff":
                 return new LfFTrainer(LfFConfig.builder().setTraining(training).build(), blocks, inputShape);
             case "jtt":

@@ -38,7 +38,7 @@ public final class TrainCommand implements Command {
         return "train --method {erm,gdro,lff,jtt} [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n"
                 + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
                 + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
-                + "        [--out DIR] [--resume] [--allow-synthetic]";
+                + "        [--sampler default|shuffle|group-balanced] [--out DIR] [--resume] [--allow-synthetic]";
     }
 
     /** {@inheritDoc} */
@@ -89,6 +89,7 @@ public final class TrainCommand implements Command {
                     Methods.create(
                             method,
                             training,
+                            settings.groupBalanced(),
                             () -> Backbones.create(settings.backbone(), numClasses, sample),
                             new Shape(1).addAll(sample))) {
                 TrainingResult result = trainer.fit(train, validation);
@@ -150,7 +151,8 @@ public final class TrainCommand implements Command {
             double validationFraction,
             String backbone,
             boolean resume,
-            boolean allowSynthetic) {
+            boolean allowSynthetic,
+            Boolean groupBalanced) {
 
         static RunSettings parse(CliArguments a, long defaultIterations, boolean syntheticAllowed) {
             long iterations = a.getLong("iterations", 0);
@@ -181,7 +183,21 @@ public final class TrainCommand implements Command {
                     a.getDouble("valid-fraction", 0.1),
                     a.get("backbone", "mlp"),
                     a.has("resume"),
-                    syntheticAllowed || a.has("allow-synthetic"));
+                    syntheticAllowed || a.has("allow-synthetic"),
+                    sampler(a.get("sampler", "default")));
+        }
+
+        private static Boolean sampler(String name) {
+            switch (name) {
+                case "default":
+                    return null;
+                case "shuffle":
+                    return Boolean.FALSE;
+                case "group-balanced":
+                    return Boolean.TRUE;
+                default:
+                    throw new CliException("--sampler must be default, shuffle or group-balanced, got '" + name + "'");
+            }
         }
 
         String tag() {
