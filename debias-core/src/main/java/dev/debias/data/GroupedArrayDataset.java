@@ -26,26 +26,17 @@ public final class GroupedArrayDataset extends GroupedDataset {
     private final float[] floats;
     private final Shape sampleShape;
     private final float scale;
-    private final int[] labels;
-    private final int[] attributes;
-    private final int[] groups;
-    private final GroupSpec spec;
+    private final int size;
     private final Map<Device, NDManager> nativeManagers = new HashMap<>();
     private final Map<Device, NDArray> nativeFeatures = new HashMap<>();
 
     private GroupedArrayDataset(Builder builder) {
-        super(builder);
+        super(builder, builder.spec, builder.labels, builder.attributes);
         this.bytes = builder.bytes;
         this.floats = builder.floats;
         this.sampleShape = builder.sampleShape;
         this.scale = builder.scale;
-        this.labels = builder.labels;
-        this.attributes = builder.attributes;
-        this.spec = builder.spec;
-        this.groups = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            groups[i] = spec.groupOf(labels[i], attributes[i]);
-        }
+        this.size = builder.labels.length;
     }
 
     /**
@@ -55,42 +46,6 @@ public final class GroupedArrayDataset extends GroupedDataset {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public GroupSpec groupSpec() {
-        return spec;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public int[] labels() {
-        return labels.clone();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public int[] attributes() {
-        return attributes.clone();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public int[] groups() {
-        return groups.clone();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected int[] labelsView() {
-        return labels;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected int[] groupsView() {
-        return groups;
     }
 
     /**
@@ -116,9 +71,9 @@ public final class GroupedArrayDataset extends GroupedDataset {
     @Override
     public NDArray features(NDManager manager, long[] indices) {
         for (long index : indices) {
-            if (index < 0 || index >= labels.length) {
+            if (index < 0 || index >= size) {
                 throw new IndexOutOfBoundsException(
-                        "sample index " + index + " outside [0, " + labels.length + ")");
+                        "sample index " + index + " outside [0, " + size + ")");
             }
         }
         NDArray all = nativeFeatures(manager.getDevice());
@@ -139,7 +94,7 @@ public final class GroupedArrayDataset extends GroupedDataset {
         }
         NDManager owner = NDManager.newBaseManager(device);
         owner.setName("grouped-array-dataset");
-        Shape shape = new Shape(labels.length).addAll(sampleShape);
+        Shape shape = new Shape(size).addAll(sampleShape);
         NDArray array;
         if (bytes != null) {
             array = owner.create(ByteBuffer.wrap(bytes), shape, DataType.UINT8);
@@ -149,12 +104,6 @@ public final class GroupedArrayDataset extends GroupedDataset {
         nativeManagers.put(device, owner);
         nativeFeatures.put(device, array);
         return array;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected long availableSize() {
-        return labels.length;
     }
 
     /** Releases the native copies of the inputs. */
@@ -303,14 +252,6 @@ public final class GroupedArrayDataset extends GroupedDataset {
                     a = Math.max(a, attributes[i] + 1);
                 }
                 spec = GroupSpec.fromLabels(k, a, labels, attributes);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    try {
-                        spec.groupOf(labels[i], attributes[i]);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("sample " + i + ": " + e.getMessage(), e);
-                    }
-                }
             }
             if (sampler == null) {
                 setSampling(256, false);

@@ -34,13 +34,37 @@ import java.util.concurrent.ExecutorService;
  */
 public abstract class GroupedDataset extends RandomAccessDataset implements AutoCloseable {
 
+    private final GroupSpec spec;
+    private final int[] labels;
+    private final int[] attributes;
+    private final int[] groups;
+
     /**
-     * Creates the dataset from a builder.
+     * Creates the dataset, checking every label and attribute against the spec.
      *
      * @param builder the builder holding the sampling settings
+     * @param spec the group layout
+     * @param labels the class label of every sample (not copied; must not change)
+     * @param attributes the bias attribute of every sample, {@code -1} where unknown (not copied)
+     * @throws IllegalArgumentException if the arrays differ in length or a value is out of range
      */
-    protected GroupedDataset(BaseBuilder<?> builder) {
+    protected GroupedDataset(BaseBuilder<?> builder, GroupSpec spec, int[] labels, int[] attributes) {
         super(builder);
+        if (labels.length != attributes.length) {
+            throw new IllegalArgumentException(
+                    "labels and attributes differ in length: " + labels.length + " vs " + attributes.length);
+        }
+        this.spec = spec;
+        this.labels = labels;
+        this.attributes = attributes;
+        this.groups = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            try {
+                groups[i] = spec.groupOf(labels[i], attributes[i]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("sample " + i + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -48,21 +72,27 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
      *
      * @return the group spec
      */
-    public abstract GroupSpec groupSpec();
+    public GroupSpec groupSpec() {
+        return spec;
+    }
 
     /**
      * Returns the class label of every sample, indexed by sample index.
      *
      * @return a copy of the labels
      */
-    public abstract int[] labels();
+    public int[] labels() {
+        return labels.clone();
+    }
 
     /**
      * Returns the bias attribute of every sample ({@code -1} where unknown).
      *
      * @return a copy of the attributes
      */
-    public abstract int[] attributes();
+    public int[] attributes() {
+        return attributes.clone();
+    }
 
     /**
      * Returns the inputs of the given samples as one float32 array {@code [n, ...]} attached to
@@ -80,14 +110,7 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
      * @return the group ids
      */
     public int[] groups() {
-        int[] y = labels();
-        int[] a = attributes();
-        GroupSpec spec = groupSpec();
-        int[] g = new int[y.length];
-        for (int i = 0; i < y.length; i++) {
-            g[i] = spec.groupOf(y[i], a[i]);
-        }
-        return g;
+        return groups.clone();
     }
 
     /**
@@ -96,8 +119,8 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
      * @return counts indexed by group id
      */
     public long[] countGroups() {
-        long[] counts = new long[groupSpec().numGroups()];
-        for (int g : groups()) {
+        long[] counts = new long[spec.numGroups()];
+        for (int g : groups) {
             if (g >= 0) {
                 counts[g]++;
             }
@@ -111,7 +134,7 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
      * @return true if group labels are complete
      */
     public boolean hasGroupLabels() {
-        return Arrays.stream(attributes()).allMatch(a -> a >= 0);
+        return Arrays.stream(attributes).allMatch(a -> a >= 0);
     }
 
     /**
@@ -159,36 +182,14 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
      * @return the label list
      */
     public NDList labelColumns(NDManager manager, long[] indices) {
-        int[] y = labelsView();
-        int[] g = groupsView();
         long[] ys = new long[indices.length];
         long[] gs = new long[indices.length];
         for (int k = 0; k < indices.length; k++) {
             int i = Math.toIntExact(indices[k]);
-            ys[k] = y[i];
-            gs[k] = g[i];
+            ys[k] = labels[i];
+            gs[k] = groups[i];
         }
         return new NDList(manager.create(ys), manager.create(gs), manager.create(indices));
-    }
-
-    /**
-     * Returns the labels without copying; implementations that keep labels in an array override
-     * this. Callers must not modify the result.
-     *
-     * @return the labels
-     */
-    protected int[] labelsView() {
-        return labels();
-    }
-
-    /**
-     * Returns the group ids without copying; implementations that keep groups in an array
-     * override this. Callers must not modify the result.
-     *
-     * @return the group ids
-     */
-    protected int[] groupsView() {
-        return groups();
     }
 
     /** {@inheritDoc} */
@@ -213,6 +214,12 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
     @Override
     public Iterable<Batch> getData(NDManager manager, Sampler sampler, ExecutorService executor) {
         return () -> new BatchIterator(manager, sampler);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected long availableSize() {
+        return labels.length;
     }
 
     /** {@inheritDoc} */

@@ -72,17 +72,9 @@ public final class GroupedDatasets {
                             + attributes.length
                             + " attributes were given");
         }
-        int[] groups = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            try {
-                groups[i] = spec.groupOf(labels[i], attributes[i]);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("sample " + i + ": " + e.getMessage(), e);
-            }
-        }
         WrappedBuilder builder = new WrappedBuilder();
         builder.setSampling(batchSize, shuffle);
-        return new WrappedDataset(builder, dataset, labels.clone(), attributes.clone(), groups, spec);
+        return new WrappedDataset(builder, dataset, labels.clone(), attributes.clone(), spec);
     }
 
     private static final class WrappedBuilder
@@ -98,60 +90,17 @@ public final class GroupedDatasets {
     private static final class WrappedDataset extends GroupedDataset {
 
         private final RandomAccessDataset dataset;
-        private final int[] labels;
-        private final int[] attributes;
-        private final int[] groups;
-        private final GroupSpec spec;
+        private final int size;
 
         WrappedDataset(
                 WrappedBuilder builder,
                 RandomAccessDataset dataset,
                 int[] labels,
                 int[] attributes,
-                int[] groups,
                 GroupSpec spec) {
-            super(builder);
+            super(builder, spec, labels, attributes);
             this.dataset = dataset;
-            this.labels = labels;
-            this.attributes = attributes;
-            this.groups = groups;
-            this.spec = spec;
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public GroupSpec groupSpec() {
-            return spec;
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public int[] labels() {
-            return labels.clone();
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public int[] attributes() {
-            return attributes.clone();
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public int[] groups() {
-            return groups.clone();
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        protected int[] labelsView() {
-            return labels;
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        protected int[] groupsView() {
-            return groups;
+            this.size = labels.length;
         }
 
         /** {@inheritDoc} */
@@ -160,9 +109,9 @@ public final class GroupedDatasets {
             try (NDManager scratch = manager.newSubManager()) {
                 NDList samples = new NDList(indices.length);
                 for (long index : indices) {
-                    if (index < 0 || index >= labels.length) {
+                    if (index < 0 || index >= size) {
                         throw new IndexOutOfBoundsException(
-                                "sample index " + index + " outside [0, " + labels.length + ")");
+                                "sample index " + index + " outside [0, " + size + ")");
                     }
                     Record record = dataset.get(scratch, index);
                     samples.add(record.getData().head());
@@ -178,12 +127,6 @@ public final class GroupedDatasets {
                 throw new UncheckedIOException(
                         "reading samples " + Arrays.toString(indices) + " failed", e);
             }
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        protected long availableSize() {
-            return labels.length;
         }
 
         /**

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
 import dev.debias.data.GroupedDataset;
-import dev.debias.device.Devices;
 import dev.debias.metrics.GroupEvaluator;
 import dev.debias.metrics.GroupMetrics;
 
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The base of every Debias trainer: it owns the models it creates (one fresh block per model from
- * a supplier, on the device {@link Devices#choose()} picks unless one is given), seeds their
+ * a supplier, on the device of its {@link TrainingConfig}), seeds their
  * initialisation, and evaluates the model it reports.
  *
  * <p>Subclasses implement {@link #fit(GroupedDataset, GroupedDataset)} with the shared {@link
@@ -40,12 +39,12 @@ public abstract class DebiasTrainer implements AutoCloseable {
      *
      * @param blocks makes a fresh, uninitialised block per model
      * @param inputShape the input shape with a batch axis, e.g. {@code (1, 3, 28, 28)}
-     * @param device the device, or null for {@link Devices#choose()}
+     * @param device the device
      */
     protected DebiasTrainer(Supplier<Block> blocks, Shape inputShape, Device device) {
         this.blocks = java.util.Objects.requireNonNull(blocks, "blocks");
         this.inputShape = java.util.Objects.requireNonNull(inputShape, "inputShape");
-        this.device = device != null ? device : Devices.choose();
+        this.device = java.util.Objects.requireNonNull(device, "device");
         String engine = Engine.getInstance().getEngineName();
         if (!"PyTorch".equals(engine)) {
             throw new IllegalStateException(

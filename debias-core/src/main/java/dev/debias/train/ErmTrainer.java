@@ -1,6 +1,5 @@
 package dev.debias.train;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -38,26 +37,14 @@ public final class ErmTrainer extends DebiasTrainer {
     private TrainedModel model;
 
     /**
-     * Creates the trainer on the default device.
+     * Creates the trainer on the device of {@code config.training()}.
      *
      * @param config the settings
      * @param blocks makes the model's block
      * @param inputShape the input shape with a batch axis
      */
     public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape) {
-        this(config, blocks, inputShape, null);
-    }
-
-    /**
-     * Creates the trainer.
-     *
-     * @param config the settings
-     * @param blocks makes the model's block
-     * @param inputShape the input shape with a batch axis
-     * @param device the device, or null for the default
-     */
-    public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape, Device device) {
-        super(blocks, inputShape, device);
+        super(blocks, inputShape, config.training().device());
         this.config = config;
     }
 

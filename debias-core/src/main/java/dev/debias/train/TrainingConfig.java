@@ -1,5 +1,9 @@
 package dev.debias.train;
 
+import ai.djl.Device;
+
+import dev.debias.device.Devices;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -24,6 +28,7 @@ public final class TrainingConfig {
     private final long seed;
     private final boolean progressBar;
     private final int evaluationBatchSize;
+    private final Device device;
 
     private TrainingConfig(Builder b) {
         this.iterations = b.iterations;
@@ -37,6 +42,7 @@ public final class TrainingConfig {
         this.seed = b.seed;
         this.progressBar = b.progressBar;
         this.evaluationBatchSize = b.evaluationBatchSize;
+        this.device = b.device;
     }
 
     /**
@@ -66,6 +72,7 @@ public final class TrainingConfig {
         b.seed = seed;
         b.progressBar = progressBar;
         b.evaluationBatchSize = evaluationBatchSize;
+        b.device = device;
         return b;
     }
 
@@ -179,6 +186,17 @@ public final class TrainingConfig {
         return evaluationBatchSize;
     }
 
+    /**
+     * Returns the device to train on: the one set with {@link Builder#optDevice(Device)}, else
+     * {@link Devices#choose()} (a GPU when DJL reports one, overridable by {@code
+     * -Ddebias.device}).
+     *
+     * @return the device
+     */
+    public Device device() {
+        return device != null ? device : Devices.choose();
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {
@@ -211,8 +229,20 @@ public final class TrainingConfig {
         private long seed = DEFAULT_SEED;
         private boolean progressBar;
         private int evaluationBatchSize = 1024;
+        private Device device;
 
         Builder() {}
+
+        /**
+         * Sets the device to train on (default: {@link Devices#choose()}).
+         *
+         * @param value the device, or null for the default
+         * @return this builder
+         */
+        public Builder optDevice(Device value) {
+            this.device = value;
+            return this;
+        }
 
         /**
          * Trains for a number of optimisation steps.

@@ -1,17 +1,12 @@
 package dev.debias.examples;
 
-import ai.djl.ndarray.types.Shape;
-
-import dev.debias.data.ColoredMnist;
 import dev.debias.data.GroupedSplits;
 import dev.debias.data.MnistSplits;
 import dev.debias.metrics.GroupMetrics;
-import dev.debias.metrics.GroupMetricsReport;
 import dev.debias.model.ColoredMnistMlp;
 import dev.debias.train.ErmConfig;
 import dev.debias.train.ErmTrainer;
 import dev.debias.train.Presets;
-import dev.debias.train.TrainingResult;
 
 /**
  * ERM, the baseline on Colored MNIST with 1 % bias-conflicting training images, written as a user of the
@@ -32,22 +27,13 @@ public final class ErmExample {
      * @return the test metrics of the final model
      */
     public static GroupMetrics run(long iterations, MnistSplits digits) {
-        ColoredMnist coloredMnist =
-                ColoredMnist.builder().optConflictPercent(1.0).optValidationFraction(0.1).optSeed(0).build();
         ErmConfig config =
                 ErmConfig.builder()
                         .setTraining(Presets.coloredMnist().setIterations(iterations).build())
                         .build();
-        try (GroupedSplits data = coloredMnist.generate(digits);
-                ErmTrainer trainer =
-                        new ErmTrainer(config, () -> ColoredMnistMlp.lff().build(), new Shape(1, 3, 28, 28))) {
-            TrainingResult result = trainer.fit(data.train(), data.validation().orElseThrow());
-            GroupMetrics test = trainer.evaluate(data.test().orElseThrow());
-            System.out.printf(
-                    "trained %d steps; selected step %d by %s%n",
-                    result.steps(), result.selected().step(), result.selection());
-            System.out.println(new GroupMetricsReport(test).toTable());
-            return test;
+        try (GroupedSplits data = ExampleRun.coloredMnist(digits);
+                ErmTrainer trainer = new ErmTrainer(config, () -> ColoredMnistMlp.lff().build(), ExampleRun.INPUT)) {
+            return ExampleRun.fitAndReport(trainer, data);
         }
     }
 
@@ -59,6 +45,6 @@ public final class ErmExample {
      */
     public static void main(String[] args) throws Exception {
         long iterations = args.length > 0 ? Long.parseLong(args[0]) : 2000;
-        run(iterations, ExampleDigits.load());
+        run(iterations, ExampleRun.digits());
     }
 }

@@ -1,17 +1,12 @@
 package dev.debias.examples;
 
-import ai.djl.ndarray.types.Shape;
-
-import dev.debias.data.ColoredMnist;
 import dev.debias.data.GroupedSplits;
 import dev.debias.data.MnistSplits;
 import dev.debias.metrics.GroupMetrics;
-import dev.debias.metrics.GroupMetricsReport;
 import dev.debias.model.ColoredMnistMlp;
 import dev.debias.train.GroupDroConfig;
 import dev.debias.train.GroupDroTrainer;
 import dev.debias.train.Presets;
-import dev.debias.train.TrainingResult;
 
 /**
  * Group DRO (Sagawa et al., ICLR 2020) on Colored MNIST with 1 % bias-conflicting training images, written as a user of the
@@ -32,22 +27,15 @@ public final class GroupDroExample {
      * @return the test metrics of the final model
      */
     public static GroupMetrics run(long iterations, MnistSplits digits) {
-        ColoredMnist coloredMnist =
-                ColoredMnist.builder().optConflictPercent(1.0).optValidationFraction(0.1).optSeed(0).build();
         GroupDroConfig config =
                 GroupDroConfig.builder()
                         .setTraining(Presets.coloredMnist().setIterations(iterations).build())
+                        .optStepSize(0.01) // eta of the exponentiated-gradient group weights
+                        .optGroupBalanced(true) // group_DRO's --reweight_groups
                         .build();
-        try (GroupedSplits data = coloredMnist.generate(digits);
-                GroupDroTrainer trainer =
-                        new GroupDroTrainer(config, () -> ColoredMnistMlp.lff().build(), new Shape(1, 3, 28, 28))) {
-            TrainingResult result = trainer.fit(data.train(), data.validation().orElseThrow());
-            GroupMetrics test = trainer.evaluate(data.test().orElseThrow());
-            System.out.printf(
-                    "trained %d steps; selected step %d by %s%n",
-                    result.steps(), result.selected().step(), result.selection());
-            System.out.println(new GroupMetricsReport(test).toTable());
-            return test;
+        try (GroupedSplits data = ExampleRun.coloredMnist(digits);
+                GroupDroTrainer trainer = new GroupDroTrainer(config, () -> ColoredMnistMlp.lff().build(), ExampleRun.INPUT)) {
+            return ExampleRun.fitAndReport(trainer, data);
         }
     }
 
@@ -59,6 +47,6 @@ public final class GroupDroExample {
      */
     public static void main(String[] args) throws Exception {
         long iterations = args.length > 0 ? Long.parseLong(args[0]) : 2000;
-        run(iterations, ExampleDigits.load());
+        run(iterations, ExampleRun.digits());
     }
 }
