@@ -129,6 +129,16 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
     }
 
     /**
+     * Returns this dataset's group spec with its own group counts: the spec to evaluate other
+     * splits with when this is the training set.
+     *
+     * @return the spec with this dataset's counts
+     */
+    public GroupSpec countedGroupSpec() {
+        return spec.withGroupCounts(countGroups());
+    }
+
+    /**
      * Returns whether every sample of this dataset has a known bias attribute.
      *
      * @return true if group labels are complete

@@ -311,7 +311,7 @@ public final class GroupDroLoss extends Loss {
         }
         if (!finite) {
             // the one-hot product spreads a NaN or infinite loss over every group
-            throw new IllegalArgumentException(
+            throw new NonFiniteLossException(
                     getName()
                             + ": the per-sample losses contain NaN or infinite values (group sums "
                             + Arrays.toString(sums)

@@ -25,14 +25,14 @@ import java.util.function.Supplier;
  */
 public abstract class DebiasTrainer implements AutoCloseable {
 
-    private static final int EVALUATION_BATCH = 1024;
+    private static final int DEFAULT_EVALUATION_BATCH = 1024;
 
     private final Supplier<Block> blocks;
     private final Shape inputShape;
     private final Device device;
     private final List<TrainedModel> trainedModels = new ArrayList<>();
     private final List<Model> models = new ArrayList<>();
-    private GroupEvaluator evaluator = GroupEvaluator.builder().optBatchSize(EVALUATION_BATCH).build();
+    private GroupEvaluator evaluator = GroupEvaluator.builder().optBatchSize(DEFAULT_EVALUATION_BATCH).build();
 
     /**
      * Creates the trainer.
@@ -122,13 +122,10 @@ public abstract class DebiasTrainer implements AutoCloseable {
      * {@code fit}.
      *
      * @param train the training set
+     * @param batchSize the evaluation batch size
      */
-    protected void useTrainingGroups(GroupedDataset train) {
-        evaluator =
-                GroupEvaluator.builder()
-                        .optBatchSize(EVALUATION_BATCH)
-                        .optGroupSpec(train.groupSpec().withGroupCounts(train.countGroups()))
-                        .build();
+    protected void useTrainingGroups(GroupedDataset train, int batchSize) {
+        evaluator = GroupEvaluator.builder().optBatchSize(batchSize).optGroupSpec(train.countedGroupSpec()).build();
     }
 
     /**

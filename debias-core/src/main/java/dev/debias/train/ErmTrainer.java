@@ -51,7 +51,7 @@ public final class ErmTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train);
+        useTrainingGroups(train, config.training().evaluationBatchSize());
         TrainingConfig training = config.training();
         model = newModel("model", training.optimizer(), training.seed());
         EpochSampler sampler =

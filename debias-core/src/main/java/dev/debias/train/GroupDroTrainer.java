@@ -52,13 +52,13 @@ public final class GroupDroTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train);
+        useTrainingGroups(train, config.training().evaluationBatchSize());
         if (!train.hasGroupLabels()) {
             throw new IllegalArgumentException(
                     "Group DRO needs the bias attribute of every training sample; use LfF or JTT without group labels");
         }
         TrainingConfig training = config.training();
-        GroupSpec spec = train.groupSpec().withGroupCounts(train.countGroups());
+        GroupSpec spec = train.countedGroupSpec();
         loss = config.newLoss(spec);
         model = newModel("model", training.optimizer(), training.seed());
         EpochSampler sampler =

@@ -14,7 +14,10 @@ public final class JttConfig {
          * before that minibatch's update.
          */
         DURING_LAST_PASS,
-        /** A separate inference-mode pass of the model after {@code T + 1} completed epochs. */
+        /**
+         * A separate inference-mode pass of the model after {@code T} completed epochs (the
+         * identification run then trains {@code T} epochs, not {@code T + 1}).
+         */
         AFTER_TRAINING
     }
 

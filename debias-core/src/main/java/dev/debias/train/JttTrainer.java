@@ -55,7 +55,7 @@ public final class JttTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train);
+        useTrainingGroups(train, config.training().evaluationBatchSize());
         errorSet = identify(train, validation);
         LOGGER.info("jtt: error set of {} samples", errorSet.length);
         TrainingConfig training = config.training();
@@ -96,8 +96,16 @@ public final class JttTrainer extends DebiasTrainer {
                     }
                     return ErmTrainer.step(trainer, batch);
                 };
-        TrainingConfig stage1 = training.toBuilder().optCheckpointDir(null).optResume(false).build();
-        new TrainingLoop(stage1, "jtt-identification")
+        TrainingConfig.Builder stage1 = training.toBuilder().optCheckpointDir(null).optResume(false);
+        if (!duringPass) {
+            // The clean variant reads the model after T completed epochs (T + 1 configured).
+            if (training.epochs() < 2) {
+                throw new IllegalArgumentException(
+                        "JTT's AFTER_TRAINING error set needs T >= 1, i.e. an identification run of at least 2 epochs");
+            }
+            stage1.setEpochs(training.epochs() - 1);
+        }
+        new TrainingLoop(stage1.build(), "jtt-identification")
                 .run(device(), train, validation, sampler, step, d -> evaluate(identifier, d), List.of(identifier));
         if (!duringPass) {
             errors.addAll(misclassified(identifier, train));

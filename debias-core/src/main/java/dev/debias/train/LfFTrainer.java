@@ -51,7 +51,7 @@ public final class LfFTrainer extends DebiasTrainer {
     /** {@inheritDoc} */
     @Override
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train);
+        useTrainingGroups(train, config.training().evaluationBatchSize());
         TrainingConfig training = config.training();
         biased = newModel("biased", training.optimizer(), training.seed());
         debiased = newModel("debiased", training.optimizer(), training.seed() + 1);

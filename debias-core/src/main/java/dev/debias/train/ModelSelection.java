@@ -9,10 +9,11 @@ import dev.debias.metrics.GroupMetrics;
  * <p>The published Group DRO and JTT numbers select, for every method including ERM, the
  * evaluation with the highest worst-group validation accuracy (first argmax); LfF reports the
  * final model. {@link #AUTO} takes worst-group accuracy when the validation set has group labels
- * and the unbiased (group-mean) accuracy otherwise.
+ * and the worst-class accuracy otherwise (group metrics are undefined without bias labels; this
+ * is SubpopBench's rule for unknown attributes).
  */
 public enum ModelSelection {
-    /** Worst-group validation accuracy if the validation set has group labels, else unbiased. */
+    /** Worst-group validation accuracy if the validation set has group labels, else worst-class. */
     AUTO,
     /** Highest worst-group validation accuracy. */
     WORST_GROUP,
@@ -20,6 +21,8 @@ public enum ModelSelection {
     UNBIASED,
     /** Highest average (per-sample) validation accuracy. */
     AVERAGE,
+    /** Highest worst-class validation accuracy (needs no bias labels). */
+    WORST_CLASS,
     /** The last evaluation. */
     LAST;
 
@@ -33,7 +36,7 @@ public enum ModelSelection {
         if (this != AUTO) {
             return this;
         }
-        return hasGroupLabels ? WORST_GROUP : UNBIASED;
+        return hasGroupLabels ? WORST_GROUP : WORST_CLASS;
     }
 
     /**
@@ -51,6 +54,8 @@ public enum ModelSelection {
                 return metrics.unbiasedAccuracy();
             case AVERAGE:
                 return metrics.averageAccuracy();
+            case WORST_CLASS:
+                return metrics.worstClassAccuracy();
             case LAST:
             default:
                 return 0;

@@ -18,6 +18,18 @@ public final class TrainingDivergedException extends RuntimeException {
      * @param lastCheckpointStep the step of the last checkpoint written, or -1 for none
      */
     public TrainingDivergedException(long step, float loss, long lastCheckpointStep) {
+        this(step, loss, lastCheckpointStep, null);
+    }
+
+    /**
+     * Creates the exception with the loss's own report as the cause.
+     *
+     * @param step the 1-based step whose loss was not finite
+     * @param loss the loss value
+     * @param lastCheckpointStep the step of the last checkpoint written, or -1 for none
+     * @param cause what the loss reported, or null
+     */
+    public TrainingDivergedException(long step, float loss, long lastCheckpointStep, Throwable cause) {
         super(
                 "training loss is "
                         + loss
@@ -25,7 +37,8 @@ public final class TrainingDivergedException extends RuntimeException {
                         + step
                         + (lastCheckpointStep >= 0
                                 ? "; the last good checkpoint (step " + lastCheckpointStep + ") is intact"
-                                : "; no checkpoint was written before it"));
+                                : "; no checkpoint was written before it"),
+                cause);
         this.step = step;
     }
 

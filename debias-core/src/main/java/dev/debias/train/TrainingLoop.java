@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 
+import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedDataset;
 import dev.debias.io.AtomicFiles;
+import dev.debias.loss.NonFiniteLossException;
 import dev.debias.metrics.GroupMetrics;
 import dev.debias.sampler.EpochSampler;
 
@@ -44,7 +46,7 @@ public final class TrainingLoop {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TrainingLoop.class);
     private static final String LOOP_STATE = "loop.state";
-    private static final int STATE_VERSION = 1;
+    private static final int STATE_VERSION = 2;
     private static final long WARMUP_STEPS = 50;
 
     /** One optimisation step of a method. */
@@ -122,14 +124,14 @@ public final class TrainingLoop {
 
         LoopState state = new LoopState();
         if (config.resume() && dir.isPresent() && Files.isDirectory(dir.get().resolve("last"))) {
-            state = restore(dir.get().resolve("last"), parts);
+            state = restore(dir.get().resolve("last"), parts, train.countedGroupSpec());
             LOGGER.info("{}: resumed from step {}", runName, state.step);
         } else if (dir.isPresent()) {
             clearHistory(dir.get());
         }
 
         List<EvaluationRecord> history = new ArrayList<>();
-        EvaluationRecord selected = null;
+        EvaluationRecord selected = state.selected;
         EvaluationRecord last = null;
         ProgressBar bar = config.progressBar() ? new ProgressBar(System.err, runName, totalSteps) : null;
 
@@ -156,6 +158,8 @@ public final class TrainingLoop {
                 float loss;
                 try (Batch batch = train.batch(manager, indices)) {
                     loss = step.step(batch).getFloat();
+                } catch (NonFiniteLossException e) {
+                    throw new TrainingDivergedException(state.step + 1, Float.NaN, state.lastCheckpointStep, e);
                 }
                 if (state.step >= warmup) {
                     measuredNanos += System.nanoTime() - started;
@@ -186,6 +190,7 @@ public final class TrainingLoop {
                             String.format("%.4f", metrics.averageAccuracy()));
                     if (better) {
                         selected = last;
+                        state.selected = last;
                         state.bestScore = score;
                         state.bestStep = state.step;
                     }
@@ -261,13 +266,13 @@ public final class TrainingLoop {
         }
     }
 
-    private LoopState restore(Path dir, List<Checkpointable> parts) {
+    private LoopState restore(Path dir, List<Checkpointable> parts, GroupSpec spec) {
         try {
             for (Checkpointable part : parts) {
                 part.loadCheckpoint(dir);
             }
             try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(LOOP_STATE)))) {
-                return LoopState.read(in, dir);
+                return LoopState.read(in, dir, spec);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot resume from checkpoint " + dir + ": " + e.getMessage(), e);
@@ -299,6 +304,7 @@ public final class TrainingLoop {
         long lastCheckpointStep = -1;
         double lossSum;
         long lossCount;
+        EvaluationRecord selected;
 
         void write(DataOutputStream out) throws IOException {
             out.writeInt(STATE_VERSION);
@@ -307,9 +313,16 @@ public final class TrainingLoop {
             out.writeLong(bestStep);
             out.writeDouble(lossSum);
             out.writeLong(lossCount);
+            out.writeBoolean(selected != null);
+            if (selected != null) {
+                out.writeLong(selected.step());
+                out.writeLong(selected.epoch());
+                out.writeDouble(selected.trainLoss());
+                writeMetrics(out, selected.validation());
+            }
         }
 
-        static LoopState read(DataInputStream in, Path dir) throws IOException {
+        static LoopState read(DataInputStream in, Path dir, GroupSpec spec) throws IOException {
             int version = in.readInt();
             if (version != STATE_VERSION) {
                 throw new IOException("unsupported loop state version " + version + " in " + dir);
@@ -321,7 +334,65 @@ public final class TrainingLoop {
             s.lossSum = in.readDouble();
             s.lossCount = in.readLong();
             s.lastCheckpointStep = s.step;
+            if (in.readBoolean()) {
+                long step = in.readLong();
+                long epoch = in.readLong();
+                double loss = in.readDouble();
+                s.selected = new EvaluationRecord(step, epoch, loss, readMetrics(in, spec, dir));
+            }
             return s;
+        }
+
+        private static void writeMetrics(DataOutputStream out, GroupMetrics m) throws IOException {
+            int groups = m.groupSpec().numGroups();
+            int classes = m.groupSpec().numClasses();
+            out.writeInt(groups);
+            out.writeInt(classes);
+            for (int g = 0; g < groups; g++) {
+                out.writeLong(m.groupCount(g));
+                out.writeLong(m.groupCorrect(g));
+            }
+            for (int c = 0; c < classes; c++) {
+                out.writeLong(m.classCount(c));
+                out.writeLong(m.classCorrect(c));
+            }
+            out.writeLong(m.unknownGroupCount());
+            out.writeLong(m.unknownGroupCorrect());
+            out.writeDouble(m.meanLoss());
+        }
+
+        private static GroupMetrics readMetrics(DataInputStream in, GroupSpec spec, Path dir) throws IOException {
+            int groups = in.readInt();
+            int classes = in.readInt();
+            if (groups != spec.numGroups() || classes != spec.numClasses()) {
+                throw new IOException(
+                        "loop state in " + dir + " has " + groups + " groups and " + classes
+                                + " classes; the training set has " + spec.numGroups() + " and " + spec.numClasses());
+            }
+            long[] n = new long[groups];
+            long[] correct = new long[groups];
+            for (int g = 0; g < groups; g++) {
+                n[g] = in.readLong();
+                correct[g] = in.readLong();
+            }
+            long[] classN = new long[classes];
+            long[] classCorrect = new long[classes];
+            for (int c = 0; c < classes; c++) {
+                classN[c] = in.readLong();
+                classCorrect[c] = in.readLong();
+            }
+            long unknown = in.readLong();
+            long unknownCorrect = in.readLong();
+            double meanLoss = in.readDouble();
+            GroupMetrics.Builder b =
+                    GroupMetrics.builder(spec)
+                            .setGroupCounts(n, correct)
+                            .optUnknownGroup(unknown, unknownCorrect)
+                            .optClassCounts(classN, classCorrect);
+            if (!Double.isNaN(meanLoss)) {
+                b.optMeanLoss(meanLoss);
+            }
+            return b.build();
         }
     }
 }

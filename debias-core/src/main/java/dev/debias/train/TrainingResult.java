@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@link ModelSelection} rule (and its checkpoint, when checkpoints are written), and the final
  * validation metrics.
  *
- * @param history every validation, in order
+ * @param history every validation of this call, in order (after a resume: those since the
+ *     resume; the history files next to the checkpoints hold all of them)
  * @param selection the rule that selected {@code selected}
  * @param selected the selected evaluation
  * @param last the last evaluation (the final model)

@@ -42,6 +42,7 @@ class ResumeTest {
         return GroupDroConfig.builder()
                 .setTraining(
                         BiasedToyData.training(steps)
+                                .optModelSelection(ModelSelection.WORST_GROUP)
                                 .optEvaluateEvery(10)
                                 .optCheckpointDir(dir)
                                 .optResume(resume)
@@ -61,9 +62,10 @@ class ResumeTest {
     void resumedRunEqualsUninterruptedRun(@TempDir Path tmp) {
         List<float[]> uninterrupted;
         double[] weightsUninterrupted;
+        EvaluationRecord selectedUninterrupted;
         try (GroupDroTrainer trainer =
                 new GroupDroTrainer(config(40, tmp.resolve("full"), false), BiasedToyData.mlp(), BiasedToyData.INPUT)) {
-            trainer.fit(train, validation);
+            selectedUninterrupted = trainer.fit(train, validation).selected();
             uninterrupted = parameters(trainer);
             weightsUninterrupted = trainer.groupWeights();
         }
@@ -77,6 +79,8 @@ class ResumeTest {
                 new GroupDroTrainer(config(40, dir, true), BiasedToyData.mlp(), BiasedToyData.INPUT)) {
             TrainingResult result = trainer.fit(train, validation);
             assertEquals(40, result.steps());
+            assertEquals(selectedUninterrupted.step(), result.selected().step());
+            assertEquals(selectedUninterrupted.validation(), result.selected().validation());
             resumed = parameters(trainer);
             assertArrayEquals(weightsUninterrupted, trainer.groupWeights(), 1e-12);
         }
@@ -157,6 +161,34 @@ class ResumeTest {
             assertTrue(e.getMessage().contains("at step 3"), e.getMessage());
             assertTrue(e.getMessage().contains("checkpoint (step 2)"), e.getMessage());
             assertTrue(Files.isRegularFile(tmp.resolve("last").resolve("model.params")));
+        }
+    }
+
+    @Test
+    void groupDroReportsANonFiniteLossAsDivergenceAtItsStep() {
+        int n = 128;
+        float[] x = new float[n * BiasedToyData.DIM];
+        java.util.Arrays.fill(x, Float.NaN);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+        }
+        try (GroupedArrayDataset data =
+                        GroupedArrayDataset.builder()
+                                .setFeatures(x, new ai.djl.ndarray.types.Shape(BiasedToyData.DIM))
+                                .setLabels(y)
+                                .optAttributes(y)
+                                .optGroupSpec(BiasedToyData.spec())
+                                .build();
+                GroupDroTrainer trainer =
+                        new GroupDroTrainer(
+                                GroupDroConfig.builder().setTraining(BiasedToyData.training(10).build()).build(),
+                                BiasedToyData.mlp(),
+                                BiasedToyData.INPUT)) {
+            TrainingDivergedException e =
+                    assertThrows(TrainingDivergedException.class, () -> trainer.fit(data, validation));
+            assertEquals(1, e.step());
+            assertTrue(e.getCause() instanceof dev.debias.loss.NonFiniteLossException);
         }
     }
 }

@@ -118,6 +118,9 @@ public final class TrainCommand implements Command {
                 }
                 json.add("selection", selection);
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
+                if (trainer instanceof dev.debias.train.JttTrainer jtt) {
+                    json.addProperty("errorSetSize", jtt.errorSet().length);
+                }
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 if (console) {
                     System.out.println("test metrics of the final " + method + " model:");

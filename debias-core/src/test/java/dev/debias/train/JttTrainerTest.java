@@ -1,0 +1,61 @@
+package dev.debias.train;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debias.data.GroupedArrayDataset;
+
+import org.junit.jupiter.api.Test;
+
+class JttTrainerTest {
+
+    /** The error set of an ERM model on biased data is rich in bias-conflicting samples. */
+    @Test
+    void errorSetIsEnrichedInConflictingSamples() {
+        for (JttConfig.ErrorSet rule : JttConfig.ErrorSet.values()) {
+            try (GroupedArrayDataset train = BiasedToyData.train(2000, 0.05, 31, 64);
+                    GroupedArrayDataset validation = BiasedToyData.balanced(200, 32);
+                    JttTrainer trainer =
+                            new JttTrainer(
+                                    JttConfig.builder()
+                                            .setIdentification(BiasedToyData.training(1).setEpochs(3).build())
+                                            .setTraining(BiasedToyData.training(5).build())
+                                            .optErrorSet(rule)
+                                            .build(),
+                                    BiasedToyData.mlp(),
+                                    BiasedToyData.INPUT)) {
+                trainer.fit(train, validation);
+                long[] errors = trainer.errorSet();
+                int[] y = train.labels();
+                int[] a = train.attributes();
+                long conflicting = 0;
+                for (long i : errors) {
+                    if (y[(int) i] != a[(int) i]) {
+                        conflicting++;
+                    }
+                }
+                assertTrue(errors.length > 0, rule + ": empty error set");
+                // 5 % of the training set is conflicting; the error set must be far richer.
+                assertTrue(
+                        conflicting > 0.5 * errors.length,
+                        rule + ": " + conflicting + " conflicting of " + errors.length + " errors");
+            }
+        }
+    }
+
+    @Test
+    void cleanErrorSetNeedsAtLeastOneCompletedEpoch() {
+        try (GroupedArrayDataset train = BiasedToyData.train(200, 0.05, 31, 64);
+                GroupedArrayDataset validation = BiasedToyData.balanced(40, 32);
+                JttTrainer trainer =
+                        new JttTrainer(
+                                JttConfig.builder()
+                                        .setIdentification(BiasedToyData.training(1).setEpochs(1).build())
+                                        .optErrorSet(JttConfig.ErrorSet.AFTER_TRAINING)
+                                        .build(),
+                                BiasedToyData.mlp(),
+                                BiasedToyData.INPUT)) {
+            assertThrows(IllegalArgumentException.class, () -> trainer.fit(train, validation));
+        }
+    }
+}
