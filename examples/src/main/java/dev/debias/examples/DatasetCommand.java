@@ -13,7 +13,9 @@ import java.util.Set;
  * {@code debias dataset --name cmnist}: builds Colored MNIST (LfF protocol) from the real MNIST
  * files, prints the per-group training counts with the aligned and conflicting totals, and with
  * {@code --out} writes the align/conflict/valid/test folder layout that the Python originals
- * read.
+ * read. By default all 60,000 MNIST training images are coloured for training (the LfF protocol)
+ * and there is no {@code valid/} folder; {@code --valid-fraction F} holds out that fraction of the
+ * training digits, before colouring, as an unbiased validation split.
  */
 public final class DatasetCommand implements Command {
 
@@ -26,7 +28,7 @@ public final class DatasetCommand implements Command {
     /** {@inheritDoc} */
     @Override
     public String usage() {
-        return "dataset --name cmnist --conflict-pct P [--severity S] [--seed N] [--out DIR]\n"
+        return "dataset --name cmnist --conflict-pct P [--severity S] [--seed N] [--valid-fraction F] [--out DIR]\n"
                 + "        build Colored MNIST from MNIST, print group counts, optionally write the folder layout";
     }
 
@@ -47,11 +49,15 @@ public final class DatasetCommand implements Command {
         }
         int severity = (int) a.getLong("severity", 4);
         long seed = a.getLong("seed", 0);
+        double validationFraction = a.getDouble("valid-fraction", 0.0);
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new CliException("--valid-fraction must be in [0, 1), got " + validationFraction);
+        }
         String out = a.get("out", null);
         a.rejectUnknown();
 
         long start = System.nanoTime();
-        ExperimentData.Loaded data = ExperimentData.load(dataset, pct, severity, seed, 0.0, false);
+        ExperimentData.Loaded data = ExperimentData.load(dataset, pct, severity, seed, validationFraction, false);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
         try (GroupedSplits splits = data.splits()) {
             System.out.println(data.description());

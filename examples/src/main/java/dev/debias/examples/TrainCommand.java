@@ -79,7 +79,9 @@ public final class TrainCommand implements Command {
             GroupedArrayDataset train = splits.train();
             GroupedArrayDataset validation =
                     splits.validation()
-                            .orElseThrow(() -> new CliException("the dataset has no validation split (valid/ folder or --valid-fraction > 0)"));
+                            .orElseThrow(() -> new CliException(
+                                    "the dataset has no validation split: it needs a valid/ folder"
+                                            + " (bin/debias dataset ... --valid-fraction 0.1 writes one)"));
             GroupedArrayDataset test =
                     splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
             Shape sample = train.sampleShape();
