@@ -51,7 +51,7 @@ public final class DemoCommand implements Command {
     @Override
     public void run(String[] args) throws Exception {
         CliArguments a = new CliArguments(name(), args, Set.of("quiet"));
-        TrainCommand.RunSettings settings = TrainCommand.RunSettings.parse(a, 5_000, true);
+        TrainCommand.RunSettings settings = TrainCommand.RunSettings.parse("demo", a, 5_000, true);
         Path out = Paths.get(a.get("out", "runs/demo"));
         boolean console = !a.has("quiet");
         a.rejectUnknown();

@@ -35,46 +35,43 @@ public final class Methods {
      * @return the trainer
      */
     public static DebiasTrainer create(String method, TrainingConfig training, Supplier<Block> blocks, Shape inputShape) {
-        return create(method, training, null, blocks, inputShape);
+        return create(method, training, MethodOptions.PRESETS, blocks, inputShape);
     }
 
     /**
-     * Creates a trainer, choosing the sampler of ERM and Group DRO.
+     * Creates a trainer with some hyperparameters overridden.
      *
      * @param method one of {@link #NAMES}
      * @param training the shared training settings (overriding the preset's)
-     * @param groupBalanced for ERM and Group DRO: true for group-balanced sampling, false for
-     *     shuffling, null for the method's default (ERM shuffles, Group DRO balances)
+     * @param options the method's overridden hyperparameters
      * @param blocks makes the model blocks
      * @param inputShape the input shape with a batch axis
      * @return the trainer
      */
     public static DebiasTrainer create(
-            String method, TrainingConfig training, Boolean groupBalanced, Supplier<Block> blocks, Shape inputShape) {
-        if (groupBalanced != null && !("erm".equals(method) || "gdro".equals(method))) {
-            throw new CliException("--sampler applies to erm and gdro only");
-        }
+            String method, TrainingConfig training, MethodOptions options, Supplier<Block> blocks, Shape inputShape) {
         switch (method) {
             case "erm":
                 return new ErmTrainer(
-                        ErmConfig.builder().setTraining(training).optGroupBalanced(Boolean.TRUE.equals(groupBalanced)).build(),
+                        ErmConfig.builder()
+                                .setTraining(training)
+                                .optGroupBalanced(Boolean.TRUE.equals(options.groupBalanced()))
+                                .build(),
                         blocks,
                         inputShape);
             case "gdro":
                 return new GroupDroTrainer(
-                        GroupDroConfig.builder()
-                                .setTraining(training)
-                                .optGroupBalanced(groupBalanced == null || groupBalanced)
-                                .build(),
-                        blocks,
-                        inputShape);
+                        options.apply(GroupDroConfig.builder().setTraining(training)).build(), blocks, inputShape);
             case "lff":
-                return new LfFTrainer(LfFConfig.builder().setTraining(training).build(), blocks, inputShape);
+                return new LfFTrainer(options.apply(LfFConfig.builder().setTraining(training)).build(), blocks, inputShape);
             case "jtt":
                 JttConfig preset = JttConfig.coloredMnist();
                 TrainingConfig identification =
                         training.toBuilder()
-                                .setEpochs(preset.identification().epochs())
+                                .setEpochs(
+                                        options.identificationEpochs() != null
+                                                ? options.identificationEpochs()
+                                                : preset.identification().epochs())
                                 .optCheckpointDir(null)
                                 .optResume(false)
                                 .build();
@@ -82,7 +79,7 @@ public final class Methods {
                         JttConfig.builder()
                                 .setIdentification(identification)
                                 .setTraining(training)
-                                .optUpweight(preset.upweight())
+                                .optUpweight(options.upweight() != null ? options.upweight() : preset.upweight())
                                 .build(),
                         blocks,
                         inputShape);

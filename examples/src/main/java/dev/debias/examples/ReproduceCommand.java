@@ -86,7 +86,7 @@ public final class ReproduceCommand implements Command {
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
                                         ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 235, 0.1,
-                                        "mlp", true, false, null);
+                                        "mlp", true, false, MethodOptions.PRESETS);
                         TrainCommand.train(method, settings, out, true);
                     }
                 }

@@ -38,7 +38,8 @@ public final class TrainCommand implements Command {
         return "train --method {erm,gdro,lff,jtt} [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n"
                 + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
                 + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
-                + "        [--sampler default|shuffle|group-balanced] [--out DIR] [--resume] [--allow-synthetic]";
+                + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
+                + "        [--identification-epochs T+1] [--upweight L] [--out DIR] [--resume] [--allow-synthetic]";
     }
 
     /** {@inheritDoc} */
@@ -52,7 +53,7 @@ public final class TrainCommand implements Command {
         if (!Methods.NAMES.contains(method)) {
             throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", Methods.NAMES));
         }
-        RunSettings settings = RunSettings.parse(a, 23_500, false);
+        RunSettings settings = RunSettings.parse(method, a, 23_500, false);
         Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
         boolean quiet = a.has("quiet");
         a.rejectUnknown();
@@ -91,7 +92,7 @@ public final class TrainCommand implements Command {
                     Methods.create(
                             method,
                             training,
-                            settings.groupBalanced(),
+                            settings.options(),
                             () -> Backbones.create(settings.backbone(), numClasses, sample),
                             new Shape(1).addAll(sample))) {
                 TrainingResult result = trainer.fit(train, validation);
@@ -104,6 +105,7 @@ public final class TrainCommand implements Command {
                 json.addProperty("seed", settings.seed());
                 json.addProperty("steps", result.steps());
                 json.addProperty("training", training.toString());
+                json.addProperty("methodOptions", settings.options().toString());
                 json.addProperty("validationSplit", settings.validationDescription(data.source()));
                 json.add("validation", new GroupMetricsReport(result.finalValidation()).toJsonObject());
                 json.add("test", new GroupMetricsReport(testMetrics).toJsonObject());
@@ -157,9 +159,9 @@ public final class TrainCommand implements Command {
             String backbone,
             boolean resume,
             boolean allowSynthetic,
-            Boolean groupBalanced) {
+            MethodOptions options) {
 
-        static RunSettings parse(CliArguments a, long defaultIterations, boolean syntheticAllowed) {
+        static RunSettings parse(String method, CliArguments a, long defaultIterations, boolean syntheticAllowed) {
             long iterations = a.getLong("iterations", 0);
             long epochs = a.getLong("epochs", 0);
             if (iterations > 0 && epochs > 0) {
@@ -189,20 +191,7 @@ public final class TrainCommand implements Command {
                     a.get("backbone", "mlp"),
                     a.has("resume"),
                     syntheticAllowed || a.has("allow-synthetic"),
-                    sampler(a.get("sampler", "default")));
-        }
-
-        private static Boolean sampler(String name) {
-            switch (name) {
-                case "default":
-                    return null;
-                case "shuffle":
-                    return Boolean.FALSE;
-                case "group-balanced":
-                    return Boolean.TRUE;
-                default:
-                    throw new CliException("--sampler must be default, shuffle or group-balanced, got '" + name + "'");
-            }
+                    MethodOptions.parse(method, a));
         }
 
         String tag() {

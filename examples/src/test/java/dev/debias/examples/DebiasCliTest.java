@@ -58,6 +58,10 @@ class DebiasCliTest {
         assertEquals(2, option[0]);
         assertTrue(((String) option[1]).contains("unknown option --colour"), (String) option[1]);
 
+        Object[] misplaced = run("train", "--method", "lff", "--eta", "0.1");
+        assertEquals(2, misplaced[0]);
+        assertTrue(((String) misplaced[1]).contains("--eta applies to gdro only"), (String) misplaced[1]);
+
         Object[] both = run("train", "--method", "erm", "--iterations", "5", "--epochs", "1");
         assertEquals(2, both[0]);
         assertEquals(1, ((String) both[1]).trim().split("\n").length);
