@@ -20,6 +20,12 @@ import java.util.Map;
  * so that a resumed run continues exactly as the uninterrupted one. DJL's own optimisers keep
  * their state private and lose it on restart.
  *
+ * <p>Adam follows {@code torch.optim.Adam} exactly: DJL's own Adam adds epsilon to the
+ * uncorrected \(\sqrt{v}\), which equals PyTorch only up to an effective epsilon of
+ * \(\epsilon / \sqrt{1 - \beta_2^t}\) (ALGORITHMS.md §15 O10) and matters for the tiny gradients
+ * of the Colored-MNIST MLP's first layer; this class rescales epsilon per step so the fused update
+ * is PyTorch's.
+ *
  * <p>State is keyed by the parameter's path in its block (stable across processes), not by DJL's
  * random parameter id. The moment buffers live next to the weights (the model's manager) and are
  * updated in place by the engine's fused update kernels.
@@ -55,6 +61,9 @@ public final class CheckpointableOptimizer extends Optimizer {
             double coef1 = 1.0 - Math.pow(config.beta1(), t);
             double coef2 = 1.0 - Math.pow(config.beta2(), t);
             float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
+            // The fused kernel computes w -= corrected * m / (sqrt(v) + eps). With eps scaled by
+            // sqrt(coef2) this is exactly PyTorch's w -= lr * m_hat / (sqrt(v_hat) + eps).
+            float epsilon = (float) (config.epsilon() * Math.sqrt(coef2));
             weight.getNDArrayInternal()
                     .adamUpdate(
                             new NDList(weight, grad, state[0], state[1]),
@@ -66,7 +75,7 @@ public final class CheckpointableOptimizer extends Optimizer {
                             clipGrad,
                             config.beta1(),
                             config.beta2(),
-                            config.epsilon(),
+                            epsilon,
                             true,
                             false);
         } else {
