@@ -43,16 +43,18 @@ public final class JttConfig {
     }
 
     /**
-     * Returns a Colored MNIST preset: identification by ERM for 2 epochs (T = 1), error set read
+     * Returns a Colored MNIST preset: identification by ERM for 5 epochs (T = 4), error set read
      * during the last pass, {@code lambda_up = 50}, and a final run with the LfF settings (Adam lr
-     * 1e-3, batch 256, 23,500 steps). The JTT paper has no Colored MNIST setting; T and
-     * lambda_up follow its CelebA choices scaled to this dataset.
+     * 1e-3, batch 256, 23,500 steps). The JTT paper has no Colored MNIST setting. T = 4 is where
+     * the error set becomes mostly bias-conflicting (measured at 0.5 %: 3,045 errors after 2
+     * epochs, 864 after 3, 396 after 5, for about 300 conflicting samples); lambda_up is the
+     * paper's CelebA value.
      *
      * @return the preset
      */
     public static JttConfig coloredMnist() {
         return builder()
-                .setIdentification(Presets.coloredMnist().setEpochs(2).build())
+                .setIdentification(Presets.coloredMnist().setEpochs(5).build())
                 .setTraining(Presets.coloredMnist().build())
                 .optUpweight(50)
                 .build();

@@ -29,7 +29,7 @@ public final class JttExample {
     public static GroupMetrics run(long iterations, MnistSplits digits) {
         JttConfig config =
                 JttConfig.builder()
-                        .setIdentification(Presets.coloredMnist().setEpochs(2).build())
+                        .setIdentification(Presets.coloredMnist().setEpochs(5).build()) // T = 4
                         .setTraining(Presets.coloredMnist().setIterations(iterations).build())
                         .optUpweight(50)
                         .build();

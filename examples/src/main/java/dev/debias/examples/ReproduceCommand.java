@@ -38,6 +38,12 @@ public final class ReproduceCommand implements Command {
 
     static final List<Double> PUBLISHED_PERCENTS = List.of(0.5, 1.0, 2.0, 5.0);
 
+    /**
+     * The share of MNIST training digits held out for validation: small, so that training keeps
+     * 59,400 of the protocol's 60,000 images (a 10 % holdout cost ERM 2.6 points at 1 %).
+     */
+    static final double VALIDATION_FRACTION = 0.01;
+
     /** {@inheritDoc} */
     @Override
     public String name() {
@@ -85,7 +91,7 @@ public final class ReproduceCommand implements Command {
                         System.out.printf(Locale.ROOT, "=== %s, %.1f%%, seed %d ===%n", method, pct, seed);
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
-                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 235, 0.1,
+                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 235, VALIDATION_FRACTION,
                                         "mlp", true, false, MethodOptions.PRESETS);
                         TrainCommand.train(method, settings, out, true);
                     }
