@@ -89,7 +89,7 @@ class TrainerComparisonTest {
                 JttConfig.builder()
                         .setIdentification(BiasedToyData.training(1).setEpochs(1).build())
                         .setTraining(BiasedToyData.training(STEPS).build())
-                        .optUpweight(20)
+                        .optUpweight(50)
                         .build();
         try (JttTrainer trainer = new JttTrainer(config, BiasedToyData.mlp(), BiasedToyData.INPUT)) {
             trainer.fit(train, validation);
