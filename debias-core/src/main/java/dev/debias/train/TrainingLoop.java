@@ -46,7 +46,7 @@ public final class TrainingLoop {
 
     private static final Logger LOGGER = LoggerFactory.getLogger(TrainingLoop.class);
     private static final String LOOP_STATE = "loop.state";
-    private static final int STATE_VERSION = 2;
+    private static final int STATE_VERSION = 3;
     private static final long WARMUP_STEPS = 50;
 
     /** One optimisation step of a method. */
@@ -178,8 +178,7 @@ public final class TrainingLoop {
                     history.add(last);
                     lossSum = 0;
                     lossCount = 0;
-                    double score = rule.score(metrics);
-                    boolean better = rule == ModelSelection.LAST || score > state.bestScore || selected == null && state.bestStep < 0;
+                    boolean better = selected == null || rule.prefers(metrics, selected.validation());
                     LOGGER.info(
                             "{} step {}: loss {} worst-group {} unbiased {} average {}",
                             runName,
@@ -191,8 +190,6 @@ public final class TrainingLoop {
                     if (better) {
                         selected = last;
                         state.selected = last;
-                        state.bestScore = score;
-                        state.bestStep = state.step;
                     }
                     if (dir.isPresent()) {
                         state.lossSum = lossSum;
@@ -299,8 +296,6 @@ public final class TrainingLoop {
     /** Position and selection state of the loop, saved with every checkpoint. */
     private static final class LoopState {
         long step;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        long bestStep = -1;
         long lastCheckpointStep = -1;
         double lossSum;
         long lossCount;
@@ -309,8 +304,6 @@ public final class TrainingLoop {
         void write(DataOutputStream out) throws IOException {
             out.writeInt(STATE_VERSION);
             out.writeLong(step);
-            out.writeDouble(bestScore);
-            out.writeLong(bestStep);
             out.writeDouble(lossSum);
             out.writeLong(lossCount);
             out.writeBoolean(selected != null);
@@ -329,8 +322,6 @@ public final class TrainingLoop {
             }
             LoopState s = new LoopState();
             s.step = in.readLong();
-            s.bestScore = in.readDouble();
-            s.bestStep = in.readLong();
             s.lossSum = in.readDouble();
             s.lossCount = in.readLong();
             s.lastCheckpointStep = s.step;

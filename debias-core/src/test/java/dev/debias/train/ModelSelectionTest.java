@@ -29,4 +29,34 @@ class ModelSelectionTest {
         assertEquals(8.0 / 11, ModelSelection.AVERAGE.score(m), 1e-12);
         assertEquals(4.0 / 6, ModelSelection.WORST_CLASS.score(m), 1e-12);
     }
+
+    private static GroupMetrics metrics(long[] correct) {
+        return GroupMetrics.builder(GroupSpec.builder(2, 2).optDiagonalAlignment().build())
+                .setGroupCounts(new long[] {4, 4, 4, 4}, correct)
+                .build();
+    }
+
+    @Test
+    void tiesOnWorstGroupAreBrokenByUnbiasedAccuracy() {
+        GroupMetrics first = metrics(new long[] {4, 0, 1, 4}); // worst 0, unbiased 9/16
+        GroupMetrics better = metrics(new long[] {4, 0, 3, 4}); // worst 0, unbiased 11/16
+        GroupMetrics same = metrics(new long[] {4, 0, 1, 4});
+        assertEquals(true, ModelSelection.WORST_GROUP.prefers(better, first));
+        assertEquals(false, ModelSelection.WORST_GROUP.prefers(same, first));
+        assertEquals(false, ModelSelection.WORST_GROUP.prefers(first, better));
+        assertEquals(true, ModelSelection.LAST.prefers(first, better));
+    }
+
+    @Test
+    void anUndefinedScoreNeverBeatsADefinedOne() {
+        GroupMetrics empty =
+                GroupMetrics.builder(GroupSpec.builder(2, 2).build())
+                        .setGroupCounts(new long[4], new long[4])
+                        .optUnknownGroup(4, 2)
+                        .optClassCounts(new long[] {2, 2}, new long[] {1, 1})
+                        .build();
+        GroupMetrics defined = metrics(new long[] {4, 1, 1, 4});
+        assertEquals(false, ModelSelection.WORST_GROUP.prefers(empty, defined));
+        assertEquals(true, ModelSelection.WORST_GROUP.prefers(defined, empty));
+    }
 }
