@@ -2,7 +2,10 @@ package dev.debias.train;
 
 import java.io.PrintStream;
 
-/** A one-line console progress bar, redrawn at most a few times per second. */
+/**
+ * A one-line console progress bar, redrawn at most a few times per second. When the output is not
+ * a terminal (a log file, CI), it prints one plain line per tenth of the run instead.
+ */
 final class ProgressBar {
 
     private static final long REDRAW_NANOS = 250_000_000L;
@@ -11,7 +14,9 @@ final class ProgressBar {
     private final PrintStream out;
     private final String label;
     private final long total;
+    private final boolean interactive = System.console() != null;
     private long lastDraw;
+    private long lastTenth = -1;
 
     ProgressBar(PrintStream out, String label, long total) {
         this.out = out;
@@ -20,6 +25,14 @@ final class ProgressBar {
     }
 
     void update(long done, String status) {
+        if (!interactive) {
+            long tenth = 10 * done / total;
+            if (tenth != lastTenth) {
+                lastTenth = tenth;
+                out.println(label + ": " + done + "/" + total + " " + status);
+            }
+            return;
+        }
         long now = System.nanoTime();
         if (done < total && now - lastDraw < REDRAW_NANOS) {
             return;
