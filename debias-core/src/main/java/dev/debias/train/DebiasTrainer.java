@@ -25,14 +25,12 @@ import java.util.function.Supplier;
  */
 public abstract class DebiasTrainer implements AutoCloseable {
 
-    private static final int DEFAULT_EVALUATION_BATCH = 1024;
-
     private final Supplier<Block> blocks;
     private final Shape inputShape;
     private final Device device;
     private final List<TrainedModel> trainedModels = new ArrayList<>();
     private final List<Model> models = new ArrayList<>();
-    private GroupEvaluator evaluator = GroupEvaluator.builder().optBatchSize(DEFAULT_EVALUATION_BATCH).build();
+    private GroupEvaluator evaluator;
 
     /**
      * Creates the trainer.

@@ -78,13 +78,28 @@ public final class ErmTrainer extends DebiasTrainer {
      * @return the loss
      */
     static NDArray step(Trainer trainer, Batch batch) {
+        return step(trainer, batch, logits -> {});
+    }
+
+    /**
+     * One ERM step that also shows the training-mode logits (taken before the update) to an
+     * observer, e.g. JTT's error-set recorder.
+     *
+     * @param trainer the DJL trainer of the model
+     * @param batch the batch
+     * @param observer receives the logits {@code [B, K]} (detached use only)
+     * @return the loss
+     */
+    static NDArray step(Trainer trainer, Batch batch, java.util.function.Consumer<NDArray> observer) {
         NDArray loss;
+        NDArray logits;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray logits = trainer.forward(batch.getData()).head();
+            logits = trainer.forward(batch.getData()).head();
             NDList labels = batch.getLabels();
             loss = CrossEntropy.ofLogits(logits, labels.get(GroupedLabels.LABEL)).mean();
             collector.backward(loss);
         }
+        observer.accept(logits);
         trainer.step();
         return loss;
     }

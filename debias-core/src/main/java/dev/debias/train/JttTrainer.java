@@ -4,14 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import dev.debias.sampler.EpochSampler;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
-import dev.debias.loss.CrossEntropy;
+import dev.debias.sampler.EpochSampler;
 import dev.debias.sampler.ShuffleSampler;
 import dev.debias.sampler.UpweightSampler;
 
@@ -92,7 +90,7 @@ public final class JttTrainer extends DebiasTrainer {
         TrainingLoop.BatchStep step =
                 batch -> {
                     if (duringPass && stepsDone[0]++ >= lastPassStart) {
-                        return recordingStep(trainer, batch, errors);
+                        return ErmTrainer.step(trainer, batch, logits -> recordErrors(logits, batch, errors));
                     }
                     return ErmTrainer.step(trainer, batch);
                 };
@@ -113,25 +111,16 @@ public final class JttTrainer extends DebiasTrainer {
         return errors.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    private static NDArray recordingStep(Trainer trainer, Batch batch, List<Long> errors) {
-        NDArray loss;
+    /** Adds the indices of the batch's misclassified samples (one host copy, pass T only). */
+    private static void recordErrors(NDArray logits, Batch batch, List<Long> errors) {
         NDList labels = batch.getLabels();
-        NDArray y = labels.get(GroupedLabels.LABEL);
-        boolean[] wrong;
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray logits = trainer.forward(batch.getData()).head();
-            wrong = logits.argMax(1).neq(y).toBooleanArray();
-            loss = CrossEntropy.ofLogits(logits, y).mean();
-            collector.backward(loss);
-        }
-        trainer.step();
+        boolean[] wrong = logits.argMax(1).neq(labels.get(GroupedLabels.LABEL)).toBooleanArray();
         long[] index = labels.get(GroupedLabels.INDEX).toLongArray();
         for (int k = 0; k < wrong.length; k++) {
             if (wrong[k]) {
                 errors.add(index[k]);
             }
         }
-        return loss;
     }
 
     private List<Long> misclassified(TrainedModel model, GroupedDataset train) {
