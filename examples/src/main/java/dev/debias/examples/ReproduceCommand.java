@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import dev.debias.io.AtomicFiles;
+import dev.debias.train.ModelSelection;
 
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
@@ -43,6 +44,14 @@ public final class ReproduceCommand implements Command {
      * 59,400 of the protocol's 60,000 images (a 10 % holdout cost ERM 2.6 points at 1 %).
      */
     static final double VALIDATION_FRACTION = 0.01;
+
+    /**
+     * The rule for the selected models: unbiased validation accuracy. The 1 % holdout has about
+     * six images in each of the 100 (digit, colour) cells, so its worst-group accuracy is 0 or
+     * ties for most of a run and picks a checkpoint close to chance; the mean over cells is the
+     * quantity the table reports and is estimated from all 600 images.
+     */
+    static final ModelSelection SELECTION = ModelSelection.UNBIASED;
 
     /** {@inheritDoc} */
     @Override
@@ -92,7 +101,7 @@ public final class ReproduceCommand implements Command {
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
                                         ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 235, VALIDATION_FRACTION,
-                                        "mlp", true, false, MethodOptions.PRESETS);
+                                        "mlp", SELECTION, true, false, MethodOptions.PRESETS);
                         TrainCommand.train(method, settings, out, true);
                     }
                 }

@@ -39,7 +39,9 @@ public final class TrainCommand implements Command {
                 + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
                 + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
                 + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
-                + "        [--identification-epochs T+1] [--upweight L] [--out DIR] [--resume] [--allow-synthetic]";
+                + "        [--identification-epochs T+1] [--upweight L]\n"
+                + "        [--selection auto|worst-group|unbiased|average|worst-class|last]\n"
+                + "        [--out DIR] [--resume] [--allow-synthetic]";
     }
 
     /** {@inheritDoc} */
@@ -157,6 +159,7 @@ public final class TrainCommand implements Command {
             long evaluateEvery,
             double validationFraction,
             String backbone,
+            ModelSelection selection,
             boolean resume,
             boolean allowSynthetic,
             MethodOptions options) {
@@ -189,9 +192,21 @@ public final class TrainCommand implements Command {
                     a.getLong("eval-every", 235),
                     a.getDouble("valid-fraction", 0.1),
                     a.get("backbone", "mlp"),
+                    parseSelection(a.get("selection", "auto")),
                     a.has("resume"),
                     syntheticAllowed || a.has("allow-synthetic"),
                     MethodOptions.parse(method, a));
+        }
+
+        private static ModelSelection parseSelection(String value) {
+            for (ModelSelection rule : ModelSelection.values()) {
+                if (rule.name().replace('_', '-').equalsIgnoreCase(value)) {
+                    return rule;
+                }
+            }
+            throw new CliException(
+                    "--selection must be auto, worst-group, unbiased, average, worst-class or last, got '"
+                            + value + "'");
         }
 
         String tag() {
@@ -224,7 +239,7 @@ public final class TrainCommand implements Command {
                             .optOptimizer(OptimizerConfig.adam(learningRate).build())
                             .optBatchSize(batchSize)
                             .optEvaluateEvery(evaluateEvery)
-                            .optModelSelection(ModelSelection.AUTO)
+                            .optModelSelection(selection)
                             .optCheckpointDir(checkpoints)
                             .optResume(resume)
                             .optSeed(seed)

@@ -62,6 +62,10 @@ class DebiasCliTest {
         assertEquals(2, misplaced[0]);
         assertTrue(((String) misplaced[1]).contains("--eta applies to gdro only"), (String) misplaced[1]);
 
+        Object[] selection = run("train", "--method", "erm", "--selection", "best-test");
+        assertEquals(2, selection[0]);
+        assertTrue(((String) selection[1]).contains("--selection must be"), (String) selection[1]);
+
         Object[] both = run("train", "--method", "erm", "--iterations", "5", "--epochs", "1");
         assertEquals(2, both[0]);
         assertEquals(1, ((String) both[1]).trim().split("\n").length);
@@ -82,7 +86,8 @@ class DebiasCliTest {
         Object[] result =
                 run(
                         "train", "--method", "gdro", "--dataset", root.toString(), "--iterations", "12",
-                        "--eval-every", "6", "--batch-size", "32", "--out", out.toString(), "--quiet");
+                        "--eval-every", "6", "--batch-size", "32", "--selection", "unbiased", "--out", out.toString(),
+                        "--quiet");
         assertEquals(0, result[0], (String) result[1]);
         JsonObject metrics =
                 JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
@@ -98,6 +103,7 @@ class DebiasCliTest {
             assertEquals(100, m.getAsJsonArray("groups").size());
         }
         assertEquals(200, metrics.getAsJsonObject("test").get("count").getAsInt());
+        assertEquals("UNBIASED", metrics.getAsJsonObject("selection").get("rule").getAsString());
         assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("last")));
     }
 }
