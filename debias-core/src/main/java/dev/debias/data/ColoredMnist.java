@@ -75,7 +75,7 @@ public final class ColoredMnist {
         this.seed = builder.seed;
         this.validationFraction = builder.validationFraction;
         this.biasedValidation = builder.biasedValidation;
-        this.batchSize = builder.batchSize;
+        this.batchSize = builder.batchSize();
     }
 
     /**
@@ -394,16 +394,21 @@ public final class ColoredMnist {
     }
 
     /** Configures {@link ColoredMnist}. */
-    public static final class Builder {
+    public static final class Builder extends SplitsBuilder<Builder> {
 
         private double conflictPercent = 1.0;
         private int severity = 4;
         private long seed;
         private double validationFraction;
         private boolean biasedValidation;
-        private int batchSize = 256;
 
         Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the percentage of bias-conflicting training images (published: 0.5, 1, 2, 5).
@@ -468,21 +473,6 @@ public final class ColoredMnist {
          */
         public Builder optBiasedValidation(boolean biased) {
             this.biasedValidation = biased;
-            return this;
-        }
-
-        /**
-         * Sets the batch size of the datasets' default samplers (training shuffled, the others in
-         * order).
-         *
-         * @param size the batch size; default 256
-         * @return this builder
-         */
-        public Builder optBatchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batch size " + size + " must be positive");
-            }
-            this.batchSize = size;
             return this;
         }
 

@@ -68,7 +68,7 @@ public final class ImageFolderLayout {
     private ImageFolderLayout(Builder builder) {
         this.validationDirectory = builder.validationDirectory;
         this.testDirectory = builder.testDirectory;
-        this.batchSize = builder.batchSize;
+        this.batchSize = builder.batchSize();
     }
 
     /**
@@ -404,13 +404,18 @@ public final class ImageFolderLayout {
     }
 
     /** Configures an {@link ImageFolderLayout} reader. */
-    public static final class Builder {
+    public static final class Builder extends SplitsBuilder<Builder> {
 
         private Path validationDirectory;
         private Path testDirectory;
-        private int batchSize = 256;
 
         Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the validation folder instead of looking for {@code valid/} inside and beside the
@@ -432,21 +437,6 @@ public final class ImageFolderLayout {
          */
         public Builder optTestDirectory(Path dir) {
             this.testDirectory = dir;
-            return this;
-        }
-
-        /**
-         * Sets the batch size of the datasets' default samplers (training shuffled, the others in
-         * order).
-         *
-         * @param size the batch size; default 256
-         * @return this builder
-         */
-        public Builder optBatchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batch size " + size + " must be positive");
-            }
-            this.batchSize = size;
             return this;
         }
 

@@ -61,7 +61,7 @@ public final class MetadataCsvDataset {
         this.targetSize = builder.targetSize;
         this.numClasses = builder.numClasses;
         this.numAttributes = builder.numAttributes;
-        this.batchSize = builder.batchSize;
+        this.batchSize = builder.batchSize();
     }
 
     private static Path parentOf(Path file) {
@@ -294,7 +294,7 @@ public final class MetadataCsvDataset {
     }
 
     /** Configures a {@link MetadataCsvDataset}. */
-    public static final class Builder {
+    public static final class Builder extends SplitsBuilder<Builder> {
 
         private Path csvFile;
         private Path imageRoot;
@@ -305,9 +305,14 @@ public final class MetadataCsvDataset {
         private int[] targetSize;
         private int numClasses;
         private int numAttributes;
-        private int batchSize = 256;
 
         Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
 
         /**
          * Sets the metadata CSV.
@@ -417,21 +422,6 @@ public final class MetadataCsvDataset {
                 throw new IllegalArgumentException("numAttributes must be positive, got " + count);
             }
             this.numAttributes = count;
-            return this;
-        }
-
-        /**
-         * Sets the batch size of the datasets' default samplers (training shuffled, the others in
-         * order).
-         *
-         * @param size the batch size; default 256
-         * @return this builder
-         */
-        public Builder optBatchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batch size " + size + " must be positive");
-            }
-            this.batchSize = size;
             return this;
         }
 

@@ -2,28 +2,22 @@ package dev.debias.sampler;
 
 import ai.djl.training.dataset.RandomAccessDataset;
 
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * Uniform reshuffling without replacement: every epoch is a fresh random permutation of all sample
- * indices, cut into batches (the ERM loop of every reference). With {@code dropLast} the partial
- * last batch is skipped (DisEnt's training loader); without it, it is kept (LfF's, Group DRO's).
+ * indices, cut into batches (the ERM loop of every reference; the partial last batch as {@link
+ * PermutationSampler} describes).
  * Unlike DJL's {@code RandomSampler} it owns its seed, so runs are repeatable (see {@link
  * EpochSampler} for the stream contract).
  */
-public final class ShuffleSampler extends EpochSampler {
-
-    private final boolean dropLast;
+public final class ShuffleSampler extends PermutationSampler {
 
     private ShuffleSampler(Builder builder) {
         super(builder);
-        this.dropLast = builder.dropLast;
     }
 
     private ShuffleSampler(ShuffleSampler other, long startEpoch) {
-        super(other.getBatchSize(), other.getSeed(), startEpoch);
-        this.dropLast = other.dropLast;
+        super(other, startEpoch);
     }
 
     /**
@@ -35,24 +29,14 @@ public final class ShuffleSampler extends EpochSampler {
         return new Builder();
     }
 
-    /**
-     * Returns whether the partial last batch is dropped.
-     *
-     * @return true if it is dropped
-     */
-    public boolean isDropLast() {
-        return dropLast;
-    }
-
     /** {@inheritDoc} */
     @Override
-    public Iterator<List<Long>> sample(RandomAccessDataset dataset, long epoch) {
+    protected int[] epochIndices(RandomAccessDataset dataset) {
         int[] order = new int[sizeOf(dataset)];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        shuffle(order, random(epoch));
-        return IndexBatchIterator.over(order, getBatchSize(), dropLast);
+        return order;
     }
 
     /** {@inheritDoc} */
@@ -65,22 +49,9 @@ public final class ShuffleSampler extends EpochSampler {
     }
 
     /** Builds a {@link ShuffleSampler}. */
-    public static final class Builder extends BaseBuilder<Builder> {
-
-        private boolean dropLast;
+    public static final class Builder extends PermutationSampler.Builder<Builder> {
 
         Builder() {}
-
-        /**
-         * Sets whether the partial last batch of an epoch is dropped (default false).
-         *
-         * @param dropLast whether to drop it
-         * @return this builder
-         */
-        public Builder optDropLast(boolean dropLast) {
-            this.dropLast = dropLast;
-            return this;
-        }
 
         /** {@inheritDoc} */
         @Override

@@ -3,8 +3,6 @@ package dev.debias.sampler;
 import ai.djl.training.dataset.RandomAccessDataset;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * Up-sampling by concatenation, as in JTT (Liu et al., "Just Train Twice", ICML 2021): an epoch is
@@ -14,24 +12,21 @@ import java.util.List;
  * indices. (DCWP's up-weighting draws with replacement instead: {@link
  * WeightedSampler#upweighting}.) Seeding and epochs follow {@link EpochSampler}.
  */
-public final class UpweightSampler extends EpochSampler {
+public final class UpweightSampler extends PermutationSampler {
 
     private final int[] errorSet;
     private final int upweight;
-    private final boolean dropLast;
 
     private UpweightSampler(Builder builder, int[] errorSet) {
         super(builder);
         this.errorSet = errorSet;
         this.upweight = builder.upweight;
-        this.dropLast = builder.dropLast;
     }
 
     private UpweightSampler(UpweightSampler other, long startEpoch) {
-        super(other.getBatchSize(), other.getSeed(), startEpoch);
+        super(other, startEpoch);
         this.errorSet = other.errorSet;
         this.upweight = other.upweight;
-        this.dropLast = other.dropLast;
     }
 
     /**
@@ -91,7 +86,7 @@ public final class UpweightSampler extends EpochSampler {
 
     /** {@inheritDoc} */
     @Override
-    public Iterator<List<Long>> sample(RandomAccessDataset dataset, long epoch) {
+    protected int[] epochIndices(RandomAccessDataset dataset) {
         int n = sizeOf(dataset);
         if (errorSet.length > 0 && errorSet[errorSet.length - 1] >= n) {
             throw new IllegalArgumentException(
@@ -114,8 +109,7 @@ public final class UpweightSampler extends EpochSampler {
             System.arraycopy(errorSet, 0, order, position, errorSet.length);
             position += errorSet.length;
         }
-        shuffle(order, random(epoch));
-        return IndexBatchIterator.over(order, getBatchSize(), dropLast);
+        return order;
     }
 
     /** {@inheritDoc} */
@@ -128,11 +122,10 @@ public final class UpweightSampler extends EpochSampler {
     }
 
     /** Builds an {@link UpweightSampler}. */
-    public static final class Builder extends BaseBuilder<Builder> {
+    public static final class Builder extends PermutationSampler.Builder<Builder> {
 
         private int[] errorSet;
         private int upweight = -1;
-        private boolean dropLast;
 
         Builder() {}
 
@@ -155,17 +148,6 @@ public final class UpweightSampler extends EpochSampler {
          */
         public Builder setUpweight(int upweight) {
             this.upweight = upweight;
-            return this;
-        }
-
-        /**
-         * Sets whether the partial last batch of an epoch is dropped (default false).
-         *
-         * @param dropLast whether to drop it
-         * @return this builder
-         */
-        public Builder optDropLast(boolean dropLast) {
-            this.dropLast = dropLast;
             return this;
         }
 
