@@ -191,4 +191,19 @@ class ResumeTest {
             assertTrue(e.getCause() instanceof dev.debias.loss.NonFiniteLossException);
         }
     }
+
+    @Test
+    void anEmptyValidationSetIsRejectedBeforeTraining() {
+        try (GroupedArrayDataset data = BiasedToyData.train(64, 0.1, 0, 32);
+                GroupedArrayDataset empty = BiasedToyData.balanced(0, 0);
+                ErmTrainer trainer =
+                        new ErmTrainer(
+                                ErmConfig.builder().setTraining(BiasedToyData.training(5).build()).build(),
+                                BiasedToyData.mlp(),
+                                BiasedToyData.INPUT)) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> trainer.fit(data, empty));
+            assertTrue(e.getMessage().contains("validation set is empty"), e.getMessage());
+        }
+    }
 }
