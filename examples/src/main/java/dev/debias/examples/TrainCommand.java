@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 
 import com.google.gson.JsonObject;
 
+import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedArrayDataset;
 import dev.debias.metrics.GroupMetrics;
 import dev.debias.metrics.GroupMetricsReport;
@@ -126,6 +127,9 @@ public final class TrainCommand implements Command {
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
                 if (trainer instanceof dev.debias.train.JttTrainer jtt) {
                     json.addProperty("errorSetSize", jtt.errorSet().length);
+                    if (train.hasGroupLabels()) {
+                        json.add("errorSetComposition", errorSetComposition(train, jtt.errorSet()));
+                    }
                 }
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 if (console) {
@@ -135,6 +139,27 @@ public final class TrainCommand implements Command {
                 return new Outcome(json, result, testMetrics);
             }
         }
+    }
+
+    /**
+     * Describes how well JTT's error set finds the bias-conflicting training samples: how many of
+     * them it holds, its precision and its recall (each left out when undefined).
+     */
+    private static JsonObject errorSetComposition(GroupedArrayDataset train, long[] errorSet) {
+        GroupSpec spec = train.groupSpec();
+        int[] groups = train.groups();
+        long conflicting = java.util.Arrays.stream(groups).filter(spec::isConflicting).count();
+        long found = java.util.Arrays.stream(errorSet).filter(i -> spec.isConflicting(groups[(int) i])).count();
+        JsonObject json = new JsonObject();
+        json.addProperty("conflicting", found);
+        json.addProperty("trainingConflicting", conflicting);
+        if (errorSet.length > 0) {
+            json.addProperty("precision", (double) found / errorSet.length);
+        }
+        if (conflicting > 0) {
+            json.addProperty("recall", (double) found / conflicting);
+        }
+        return json;
     }
 
     /**

@@ -71,9 +71,9 @@ class DebiasCliTest {
         assertEquals(1, ((String) both[1]).trim().split("\n").length);
     }
 
-    @Test
-    void trainsOnAFolderLayoutDatasetAndWritesMetrics(@TempDir Path tmp) throws Exception {
-        Path root = tmp.resolve("cmnist-1pct");
+    /** Writes a small synthetic Colored MNIST (5 % conflicting, 20 % validation) in the folder layout. */
+    private static Path folderDataset(Path tmp) throws Exception {
+        Path root = tmp.resolve("cmnist-5pct");
         try (GroupedSplits splits =
                 ColoredMnist.builder()
                         .optConflictPercent(5)
@@ -82,6 +82,34 @@ class DebiasCliTest {
                         .generate(SyntheticDigits.generate(600, 200, 3))) {
             ImageFolderLayout.write(root, splits);
         }
+        return root;
+    }
+
+    @Test
+    void jttReportsHowManyConflictingSamplesItsErrorSetFound(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("jtt");
+        Object[] result =
+                run(
+                        "train", "--method", "jtt", "--dataset", folderDataset(tmp).toString(),
+                        "--identification-epochs", "2", "--iterations", "4", "--batch-size", "32",
+                        "--out", out.toString(), "--quiet");
+        assertEquals(0, result[0], (String) result[1]);
+        JsonObject metrics =
+                JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+        int size = metrics.get("errorSetSize").getAsInt();
+        JsonObject composition = metrics.getAsJsonObject("errorSetComposition");
+        int found = composition.get("conflicting").getAsInt();
+        int conflicting = composition.get("trainingConflicting").getAsInt();
+        // 5 % of the 480 training digits, per class rounded by the colour blocks
+        assertTrue(conflicting >= 20 && conflicting <= 28, "conflicting training samples: " + conflicting);
+        assertTrue(size > 0 && found <= size && found <= conflicting, found + " of " + size);
+        assertEquals((double) found / size, composition.get("precision").getAsDouble(), 1e-12);
+        assertEquals((double) found / conflicting, composition.get("recall").getAsDouble(), 1e-12);
+    }
+
+    @Test
+    void trainsOnAFolderLayoutDatasetAndWritesMetrics(@TempDir Path tmp) throws Exception {
+        Path root = folderDataset(tmp);
         Path out = tmp.resolve("run");
         Object[] result =
                 run(
