@@ -3,7 +3,6 @@ package dev.debias.loss;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
 
 import dev.debias.data.GroupedLabels;
 
@@ -21,7 +20,7 @@ import dev.debias.data.GroupedLabels;
  * #evaluate(NDList, NDList)} returns \(\frac{1}{B}\sum_i \mathrm{CE}_i\) and throws if that value
  * is NaN or infinite.
  */
-public final class CrossEntropy extends Loss implements PerSampleLoss {
+public final class CrossEntropy extends LabelLoss {
 
     /** Creates the loss named {@code "CrossEntropy"}. */
     public CrossEntropy() {
@@ -75,17 +74,7 @@ public final class CrossEntropy extends Loss implements PerSampleLoss {
 
     /** {@inheritDoc} */
     @Override
-    public NDArray perSample(NDList labels, NDList predictions) {
-        NDArray logits = LossInputs.logits(predictions, 0, getName());
-        NDArray y =
-                LossInputs.column(
-                        labels, GroupedLabels.LABEL, "LABEL", logits.getShape().get(0), getName());
-        return ofLogits(logits, y);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        return LossInputs.requireFinite(perSample(labels, predictions).mean(), getName());
+    protected NDArray perSampleOfLogits(NDArray logits, NDArray labels) {
+        return ofLogits(logits, labels);
     }
 }

@@ -2,7 +2,6 @@ package dev.debias.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
 
 import dev.debias.data.GroupedLabels;
 
@@ -28,7 +27,7 @@ import dev.debias.data.GroupedLabels;
  * labels at column {@link GroupedLabels#LABEL}. {@link #evaluate(NDList, NDList)} returns the batch
  * mean and throws if it is NaN or infinite.
  */
-public final class GeneralizedCrossEntropyLoss extends Loss implements PerSampleLoss {
+public final class GeneralizedCrossEntropyLoss extends LabelLoss {
 
     /** The value of {@code q} used by LfF, DisEnt and DCWP. */
     public static final float DEFAULT_Q = 0.7f;
@@ -119,17 +118,7 @@ public final class GeneralizedCrossEntropyLoss extends Loss implements PerSample
 
     /** {@inheritDoc} */
     @Override
-    public NDArray perSample(NDList labels, NDList predictions) {
-        NDArray logits = LossInputs.logits(predictions, 0, getName());
-        NDArray y =
-                LossInputs.column(
-                        labels, GroupedLabels.LABEL, "LABEL", logits.getShape().get(0), getName());
-        return ofLogits(logits, y);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public NDArray evaluate(NDList labels, NDList predictions) {
-        return LossInputs.requireFinite(perSample(labels, predictions).mean(), getName());
+    protected NDArray perSampleOfLogits(NDArray logits, NDArray labels) {
+        return ofLogits(logits, labels);
     }
 }
