@@ -24,12 +24,14 @@ public final class JttConfig {
     private final TrainingConfig identification;
     private final TrainingConfig training;
     private final int upweight;
+    private final boolean balancingUpweight;
     private final ErrorSet errorSet;
 
     private JttConfig(Builder b) {
         this.identification = b.identification;
         this.training = b.training;
         this.upweight = b.upweight;
+        this.balancingUpweight = b.balancingUpweight;
         this.errorSet = b.errorSet;
     }
 
@@ -79,12 +81,24 @@ public final class JttConfig {
     }
 
     /**
-     * Returns {@code lambda_up}: the number of extra copies of each error-set sample.
+     * Returns {@code lambda_up}: the number of extra copies of each error-set sample; not used
+     * when {@link #isBalancingUpweight()}.
      *
      * @return the factor
      */
     public int upweight() {
         return upweight;
+    }
+
+    /**
+     * Returns whether {@code lambda_up} is derived from the error set's size after stage 1 (the
+     * reference's {@code --up_weight -1}; see {@link
+     * dev.debias.sampler.UpweightSampler#balancingUpweight(long, long)}).
+     *
+     * @return true for the balancing up-weight
+     */
+    public boolean isBalancingUpweight() {
+        return balancingUpweight;
     }
 
     /**
@@ -102,6 +116,7 @@ public final class JttConfig {
         private TrainingConfig identification = TrainingConfig.builder().setEpochs(1).build();
         private TrainingConfig training = TrainingConfig.builder().build();
         private int upweight = 20;
+        private boolean balancingUpweight;
         private ErrorSet errorSet = ErrorSet.DURING_LAST_PASS;
 
         Builder() {}
@@ -142,6 +157,20 @@ public final class JttConfig {
                 throw new IllegalArgumentException("lambda_up must be >= 1, got " + factor);
             }
             this.upweight = factor;
+            this.balancingUpweight = false;
+            return this;
+        }
+
+        /**
+         * Derives {@code lambda_up} from the error set {@code E} found in stage 1 instead of fixing
+         * it: {@code floor((N - |E|) / |E|) - 1}, so that the copies of {@code E} weigh about as
+         * much as the rest of the training set (the reference's {@code --up_weight -1}). Replaced
+         * by a later {@link #optUpweight(int)}.
+         *
+         * @return this builder
+         */
+        public Builder optBalancingUpweight() {
+            this.balancingUpweight = true;
             return this;
         }
 

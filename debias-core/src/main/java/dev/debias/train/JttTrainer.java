@@ -37,6 +37,7 @@ public final class JttTrainer extends DebiasTrainer {
     private final JttConfig config;
     private TrainedModel finalModel;
     private long[] errorSet;
+    private int upweight;
 
     /**
      * Creates the trainer on the device of {@code config.training()}.
@@ -55,7 +56,11 @@ public final class JttTrainer extends DebiasTrainer {
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
         useTrainingGroups(train, config.training().evaluationBatchSize());
         errorSet = identify(train, validation);
-        LOGGER.info("jtt: error set of {} samples", errorSet.length);
+        upweight =
+                !config.isBalancingUpweight()
+                        ? config.upweight()
+                        : errorSet.length == 0 ? 0 : UpweightSampler.balancingUpweight(train.size(), errorSet.length);
+        LOGGER.info("jtt: error set of {} samples, {} extra copies of each", errorSet.length, upweight);
         TrainingConfig training = config.training();
         finalModel = newModel("final", training.optimizer(), training.seed() + 1);
         EpochSampler sampler =
@@ -63,7 +68,7 @@ public final class JttTrainer extends DebiasTrainer {
                         .setBatchSize(training.batchSize())
                         .setSeed(training.seed())
                         .setErrorSet(Arrays.stream(errorSet).mapToInt(Math::toIntExact).toArray())
-                        .setUpweight(config.upweight())
+                        .setUpweight(upweight)
                         .build();
         Trainer trainer = finalModel.trainer();
         return new TrainingLoop(training, "jtt")
@@ -158,6 +163,20 @@ public final class JttTrainer extends DebiasTrainer {
             throw new IllegalStateException("call fit before asking for the error set");
         }
         return errorSet.clone();
+    }
+
+    /**
+     * Returns the {@code lambda_up} stage 2 used: the configured one, or the balancing up-weight
+     * derived from the error set.
+     *
+     * @return the number of extra copies of each error-set sample
+     * @throws IllegalStateException before {@code fit}
+     */
+    public int upweight() {
+        if (errorSet == null) {
+            throw new IllegalStateException("call fit before asking for the up-weight");
+        }
+        return upweight;
     }
 
     /** {@inheritDoc} */

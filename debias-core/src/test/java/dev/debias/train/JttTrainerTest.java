@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,5 +59,36 @@ class JttTrainerTest {
                                 BiasedToyData.INPUT)) {
             assertThrows(IllegalArgumentException.class, () -> trainer.fit(train, validation));
         }
+    }
+
+    @Test
+    void balancingUpweightMakesTheCopiesWeighAboutAsMuchAsTheRest() {
+        try (GroupedArrayDataset train = BiasedToyData.train(2000, 0.05, 31, 64);
+                GroupedArrayDataset validation = BiasedToyData.balanced(200, 32);
+                JttTrainer trainer =
+                        new JttTrainer(
+                                JttConfig.builder()
+                                        .setIdentification(BiasedToyData.training(1).setEpochs(3).build())
+                                        .setTraining(BiasedToyData.training(2).build())
+                                        .optUpweight(7)
+                                        .optBalancingUpweight()
+                                        .build(),
+                                BiasedToyData.mlp(),
+                                BiasedToyData.INPUT)) {
+            trainer.fit(train, validation);
+            long errors = trainer.errorSet().length;
+            assertTrue(errors > 0 && errors < 1000, errors + " errors");
+            assertEquals((2000 - errors) / errors - 1, trainer.upweight());
+            // (1 + lambda_up) |E| lies within one |E| of N - |E|
+            long copies = (1 + trainer.upweight()) * errors;
+            assertTrue(Math.abs(copies - (2000 - errors)) <= errors, copies + " vs " + (2000 - errors));
+        }
+    }
+
+    @Test
+    void aFixedUpweightReplacesTheBalancingOne() {
+        JttConfig config = JttConfig.builder().optBalancingUpweight().optUpweight(7).build();
+        assertFalse(config.isBalancingUpweight());
+        assertEquals(7, config.upweight());
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  * @param q LfF: the GCE exponent
  * @param emaAlpha LfF: the per-sample loss EMA factor
  * @param identificationEpochs JTT: T + 1
- * @param upweight JTT: lambda_up
+ * @param upweight JTT: lambda_up, or {@link #BALANCING_UPWEIGHT}
  */
 public record MethodOptions(
         Boolean groupBalanced,
@@ -24,6 +24,9 @@ public record MethodOptions(
         Float emaAlpha,
         Integer identificationEpochs,
         Integer upweight) {
+
+    /** {@code --upweight auto}: JTT derives lambda_up from its error set (its {@code --up_weight -1}). */
+    public static final int BALANCING_UPWEIGHT = -1;
 
     /** No overrides: every method's preset. */
     public static final MethodOptions PRESETS = new MethodOptions(null, null, null, null, null, null);
@@ -44,7 +47,7 @@ public record MethodOptions(
                         a.has("q") ? (float) a.getDouble("q", 0) : null,
                         a.has("ema-alpha") ? (float) a.getDouble("ema-alpha", 0) : null,
                         a.has("identification-epochs") ? (int) a.getLong("identification-epochs", 0) : null,
-                        a.has("upweight") ? (int) a.getLong("upweight", 0) : null);
+                        upweight(a));
         check(method, "--sampler", o.groupBalanced, Set.of("erm", "gdro"));
         check(method, "--eta", o.stepSize, Set.of("gdro"));
         check(method, "--q", o.q, Set.of("lff"));
@@ -52,6 +55,20 @@ public record MethodOptions(
         check(method, "--identification-epochs", o.identificationEpochs, Set.of("jtt"));
         check(method, "--upweight", o.upweight, Set.of("jtt"));
         return o;
+    }
+
+    private static Integer upweight(CliArguments a) {
+        if (!a.has("upweight")) {
+            return null;
+        }
+        if ("auto".equals(a.get("upweight", null))) {
+            return BALANCING_UPWEIGHT;
+        }
+        long value = a.getLong("upweight", 0);
+        if (value < 1) {
+            throw new CliException("--upweight must be a positive number of extra copies or 'auto', got " + value);
+        }
+        return (int) value;
     }
 
     private static void check(String method, String option, Object value, Set<String> methods) {

@@ -75,14 +75,18 @@ public final class Methods {
                                 .optCheckpointDir(null)
                                 .optResume(false)
                                 .build();
-                return new JttTrainer(
-                        JttConfig.builder()
-                                .setIdentification(identification)
-                                .setTraining(training)
-                                .optUpweight(options.upweight() != null ? options.upweight() : preset.upweight())
-                                .build(),
-                        blocks,
-                        inputShape);
+                JttConfig.Builder jtt =
+                        JttConfig.builder().setIdentification(identification).setTraining(training);
+                boolean balancing =
+                        options.upweight() == null
+                                ? preset.isBalancingUpweight()
+                                : options.upweight() == MethodOptions.BALANCING_UPWEIGHT;
+                if (balancing) {
+                    jtt.optBalancingUpweight();
+                } else {
+                    jtt.optUpweight(options.upweight() != null ? options.upweight() : preset.upweight());
+                }
+                return new JttTrainer(jtt.build(), blocks, inputShape);
             default:
                 throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", NAMES));
         }

@@ -40,7 +40,7 @@ public final class TrainCommand implements Command {
                 + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
                 + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
                 + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
-                + "        [--identification-epochs T+1] [--upweight L]\n"
+                + "        [--identification-epochs T+1] [--upweight L|auto]\n"
                 + "        [--selection auto|worst-group|unbiased|average|worst-class|last]\n"
                 + "        [--out DIR] [--resume] [--allow-synthetic]";
     }
@@ -127,6 +127,7 @@ public final class TrainCommand implements Command {
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
                 if (trainer instanceof dev.debias.train.JttTrainer jtt) {
                     json.addProperty("errorSetSize", jtt.errorSet().length);
+                    json.addProperty("upweight", jtt.upweight());
                     if (train.hasGroupLabels()) {
                         json.add("errorSetComposition", errorSetComposition(train, jtt.errorSet()));
                     }

@@ -66,6 +66,10 @@ class DebiasCliTest {
         assertEquals(2, selection[0]);
         assertTrue(((String) selection[1]).contains("--selection must be"), (String) selection[1]);
 
+        Object[] upweight = run("train", "--method", "jtt", "--upweight", "0");
+        assertEquals(2, upweight[0]);
+        assertTrue(((String) upweight[1]).contains("--upweight must be"), (String) upweight[1]);
+
         Object[] both = run("train", "--method", "erm", "--iterations", "5", "--epochs", "1");
         assertEquals(2, both[0]);
         assertEquals(1, ((String) both[1]).trim().split("\n").length);
@@ -91,7 +95,7 @@ class DebiasCliTest {
         Object[] result =
                 run(
                         "train", "--method", "jtt", "--dataset", folderDataset(tmp).toString(),
-                        "--identification-epochs", "2", "--iterations", "4", "--batch-size", "32",
+                        "--identification-epochs", "2", "--upweight", "auto", "--iterations", "4", "--batch-size", "32",
                         "--out", out.toString(), "--quiet");
         assertEquals(0, result[0], (String) result[1]);
         JsonObject metrics =
@@ -105,6 +109,8 @@ class DebiasCliTest {
         assertTrue(size > 0 && found <= size && found <= conflicting, found + " of " + size);
         assertEquals((double) found / size, composition.get("precision").getAsDouble(), 1e-12);
         assertEquals((double) found / conflicting, composition.get("recall").getAsDouble(), 1e-12);
+        int training = metrics.getAsJsonObject("validation").get("count").getAsInt() * 4; // 80 / 20 split
+        assertEquals(Math.max(0, (training - size) / size - 1), metrics.get("upweight").getAsInt());
     }
 
     @Test
