@@ -100,8 +100,8 @@ public final class ReproduceCommand implements Command {
                         System.out.printf(Locale.ROOT, "=== %s, %.1f%%, seed %d ===%n", method, pct, seed);
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
-                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 235, VALIDATION_FRACTION,
-                                        "mlp", SELECTION, true, false, MethodOptions.PRESETS);
+                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 0f, 235,
+                                        VALIDATION_FRACTION, "mlp", SELECTION, true, false, MethodOptions.PRESETS);
                         TrainCommand.train(method, settings, out, true);
                     }
                 }

@@ -37,7 +37,7 @@ public final class TrainCommand implements Command {
     @Override
     public String usage() {
         return "train --method {erm,gdro,lff,jtt} [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n"
-                + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--eval-every K]\n"
+                + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--weight-decay WD] [--eval-every K]\n"
                 + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
                 + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
                 + "        [--identification-epochs T+1] [--upweight L|auto]\n"
@@ -182,6 +182,7 @@ public final class TrainCommand implements Command {
             int epochs,
             int batchSize,
             float learningRate,
+            float weightDecay,
             long evaluateEvery,
             double validationFraction,
             String backbone,
@@ -215,6 +216,7 @@ public final class TrainCommand implements Command {
                     (int) epochs,
                     (int) a.getLong("batch-size", 256),
                     (float) a.getDouble("lr", 1e-3),
+                    weightDecay(a.getDouble("weight-decay", 0)),
                     a.getLong("eval-every", 235),
                     a.getDouble("valid-fraction", 0.1),
                     a.get("backbone", "mlp"),
@@ -222,6 +224,13 @@ public final class TrainCommand implements Command {
                     a.has("resume"),
                     syntheticAllowed || a.has("allow-synthetic"),
                     MethodOptions.parse(method, a));
+        }
+
+        private static float weightDecay(double value) {
+            if (!(value >= 0 && Double.isFinite(value))) {
+                throw new CliException("--weight-decay must be a finite number >= 0, got " + value);
+            }
+            return (float) value;
         }
 
         private static ModelSelection parseSelection(String value) {
@@ -262,7 +271,7 @@ public final class TrainCommand implements Command {
         TrainingConfig training(Path checkpoints, boolean progressBar) {
             TrainingConfig.Builder b =
                     TrainingConfig.builder()
-                            .optOptimizer(OptimizerConfig.adam(learningRate).build())
+                            .optOptimizer(OptimizerConfig.adam(learningRate).optWeightDecay(weightDecay).build())
                             .optBatchSize(batchSize)
                             .optEvaluateEvery(evaluateEvery)
                             .optModelSelection(selection)
