@@ -44,12 +44,20 @@ public final class GroupDroConfig {
 
     /**
      * Returns the Colored MNIST preset: the LfF training settings (Adam lr 1e-3, batch 256,
-     * 23,500 steps), eta = 0.01, no adjustment, group-balanced sampling, the final model reported.
+     * 23,500 steps, validation every 235 steps), eta = 0.01, no adjustment, group-balanced
+     * sampling, and the model selected by unbiased validation accuracy. Group DRO relies on early
+     * stopping (Sagawa et al. select on validation): group-balanced batches over Colored MNIST's
+     * 100 groups repeat the few conflicting images until the model memorises them, and the final
+     * model is 7-20 points worse than the selected one at 0.5-2 % conflicting. Unbiased rather than
+     * worst-group accuracy, because a small validation split has too few images per cell to rank
+     * models by its worst cell.
      *
      * @return the preset
      */
     public static GroupDroConfig coloredMnist() {
-        return builder().setTraining(Presets.coloredMnist().build()).build();
+        return builder()
+                .setTraining(Presets.coloredMnist().optModelSelection(ModelSelection.UNBIASED).build())
+                .build();
     }
 
     /**
