@@ -29,9 +29,9 @@ public final class JttExample {
     public static GroupMetrics run(long iterations, MnistSplits digits) {
         JttConfig config =
                 JttConfig.builder()
-                        .setIdentification(Presets.coloredMnist().setEpochs(5).build()) // T = 4
+                        .setIdentification(Presets.coloredMnist().setEpochs(10).build()) // T = 9
                         .setTraining(Presets.coloredMnist().setIterations(iterations).build())
-                        .optUpweight(50)
+                        .optBalancingUpweight() // lambda_up from the error set's size
                         .build();
         try (GroupedSplits data = ExampleRun.coloredMnist(digits);
                 JttTrainer trainer = new JttTrainer(config, () -> ColoredMnistMlp.lff().build(), ExampleRun.INPUT)) {
