@@ -140,4 +140,33 @@ class DebiasCliTest {
         assertEquals("UNBIASED", metrics.getAsJsonObject("selection").get("rule").getAsString());
         assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("last")));
     }
+
+    /** Writes the two numbers the reproduction table reads from a run's metrics.json. */
+    private static void fakeRun(Path runs, String name, double finalAccuracy, double selectedAccuracy) throws Exception {
+        Path dir = Files.createDirectories(runs.resolve(name));
+        Files.writeString(
+                dir.resolve("metrics.json"),
+                "{\"test\": {\"unbiasedAccuracy\": " + finalAccuracy + "}, \"selection\": {\"test\":"
+                        + " {\"unbiasedAccuracy\": " + selectedAccuracy + "}}}");
+    }
+
+    @Test
+    void reproduceTabulatesMeanAndStdAndMarksTheTargets(@TempDir Path runs) throws Exception {
+        // Group DRO at 1 %: published 71.3. Final 50/52/54 (mean 52, std 2: far below), selected
+        // 68/70/72 (mean 70, std 2: within two standard deviations).
+        double[][] accuracies = {{0.50, 0.68}, {0.52, 0.70}, {0.54, 0.72}};
+        for (int seed = 0; seed < 3; seed++) {
+            fakeRun(runs, "gdro-1-s" + seed, accuracies[seed][0], accuracies[seed][1]);
+        }
+        Object[] result =
+                run("reproduce", "--runs", runs.toString(), "--methods", "gdro", "--conflict-pcts", "1",
+                        "--report-only");
+        assertEquals(0, result[0], (String) result[1]);
+        String[] tables = Files.readString(runs.resolve("summary.md")).split("Colored MNIST, ");
+        assertEquals(4, tables.length); // text before the first caption, then three tables
+        assertTrue(tables[1].contains("| gdro | 52.0 ± 2.0 (3) ✗ | 71.3 |"), tables[1]);
+        assertTrue(tables[2].contains("| gdro | 70.0 ± 2.0 (3) ✓ | 71.3 |"), tables[2]);
+        assertTrue(tables[3].startsWith("unbiased test accuracy (%) of the model each paper reports"), tables[3]);
+        assertTrue(tables[3].contains("| gdro | 70.0 ± 2.0 (3) ✓ | 71.3 |"), tables[3]);
+    }
 }
