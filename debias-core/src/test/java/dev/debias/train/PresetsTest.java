@@ -1,6 +1,7 @@
 package dev.debias.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,17 @@ class PresetsTest {
         assertTrue(gdro.groupBalanced());
         assertEquals(0.01, gdro.stepSize());
 
-        JttConfig jtt = JttConfig.coloredMnist();
-        assertEquals(ModelSelection.UNBIASED, jtt.training().modelSelection());
-        assertEquals(10, jtt.identification().epochs());
-        assertTrue(jtt.isBalancingUpweight());
-        assertEquals(JttConfig.ErrorSet.DURING_LAST_PASS, jtt.errorSet());
+        for (double percent : new double[] {0.5, 1, 2, 5}) {
+            JttConfig jtt = JttConfig.coloredMnist(percent);
+            assertEquals(ModelSelection.UNBIASED, jtt.training().modelSelection());
+            assertEquals(JttConfig.ErrorSet.DURING_LAST_PASS, jtt.errorSet());
+            boolean few = percent < 1.5;
+            assertEquals(few ? 10 : 2, jtt.identification().epochs(), "T + 1 at " + percent + " %");
+            assertEquals(few, jtt.isBalancingUpweight(), "balancing at " + percent + " %");
+            if (!few) {
+                assertEquals(50, jtt.upweight());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> JttConfig.coloredMnist(0));
     }
 }

@@ -35,7 +35,7 @@ public final class Methods {
      * @return the trainer
      */
     public static DebiasTrainer create(String method, TrainingConfig training, Supplier<Block> blocks, Shape inputShape) {
-        return create(method, training, MethodOptions.PRESETS, blocks, inputShape);
+        return create(method, training, MethodOptions.PRESETS, 1.0, blocks, inputShape);
     }
 
     /**
@@ -44,12 +44,19 @@ public final class Methods {
      * @param method one of {@link #NAMES}
      * @param training the shared training settings (overriding the preset's)
      * @param options the method's overridden hyperparameters
+     * @param conflictPercent the percentage of bias-conflicting training samples, which picks
+     *     JTT's preset ({@link JttConfig#coloredMnist(double)})
      * @param blocks makes the model blocks
      * @param inputShape the input shape with a batch axis
      * @return the trainer
      */
     public static DebiasTrainer create(
-            String method, TrainingConfig training, MethodOptions options, Supplier<Block> blocks, Shape inputShape) {
+            String method,
+            TrainingConfig training,
+            MethodOptions options,
+            double conflictPercent,
+            Supplier<Block> blocks,
+            Shape inputShape) {
         switch (method) {
             case "erm":
                 return new ErmTrainer(
@@ -65,7 +72,7 @@ public final class Methods {
             case "lff":
                 return new LfFTrainer(options.apply(LfFConfig.builder().setTraining(training)).build(), blocks, inputShape);
             case "jtt":
-                JttConfig preset = JttConfig.coloredMnist();
+                JttConfig preset = JttConfig.coloredMnist(conflictPercent);
                 TrainingConfig identification =
                         training.toBuilder()
                                 .setEpochs(

@@ -96,6 +96,9 @@ public final class TrainCommand implements Command {
                             method,
                             training,
                             settings.options(),
+                            train.hasGroupLabels()
+                                    ? 100.0 * conflictingCount(train) / train.size()
+                                    : settings.conflictPercent(),
                             () -> Backbones.create(settings.backbone(), numClasses, sample),
                             new Shape(1).addAll(sample))) {
                 TrainingResult result = trainer.fit(train, validation);
@@ -149,7 +152,7 @@ public final class TrainCommand implements Command {
     private static JsonObject errorSetComposition(GroupedArrayDataset train, long[] errorSet) {
         GroupSpec spec = train.groupSpec();
         int[] groups = train.groups();
-        long conflicting = java.util.Arrays.stream(groups).filter(spec::isConflicting).count();
+        long conflicting = conflictingCount(train);
         long found = java.util.Arrays.stream(errorSet).filter(i -> spec.isConflicting(groups[(int) i])).count();
         JsonObject json = new JsonObject();
         json.addProperty("conflicting", found);
@@ -161,6 +164,12 @@ public final class TrainCommand implements Command {
             json.addProperty("recall", (double) found / conflicting);
         }
         return json;
+    }
+
+    /** Counts the bias-conflicting samples of a dataset whose groups are known. */
+    private static long conflictingCount(GroupedArrayDataset dataset) {
+        GroupSpec spec = dataset.groupSpec();
+        return java.util.Arrays.stream(dataset.groups()).filter(spec::isConflicting).count();
     }
 
     /**
