@@ -11,21 +11,23 @@ import org.junit.jupiter.api.Test;
 
 class JttTrainerTest {
 
+    /** A JTT trainer with 3 identification epochs (T = 2) and a final run of the given length. */
+    private static JttTrainer trainer(JttConfig.Builder config, int finalSteps) {
+        return new JttTrainer(
+                config.setIdentification(BiasedToyData.training(1).setEpochs(3).build())
+                        .setTraining(BiasedToyData.training(finalSteps).build())
+                        .build(),
+                BiasedToyData.mlp(),
+                BiasedToyData.INPUT);
+    }
+
     /** The error set of an ERM model on biased data is rich in bias-conflicting samples. */
     @Test
     void errorSetIsEnrichedInConflictingSamples() {
         for (JttConfig.ErrorSet rule : JttConfig.ErrorSet.values()) {
             try (GroupedArrayDataset train = BiasedToyData.train(2000, 0.05, 31, 64);
                     GroupedArrayDataset validation = BiasedToyData.balanced(200, 32);
-                    JttTrainer trainer =
-                            new JttTrainer(
-                                    JttConfig.builder()
-                                            .setIdentification(BiasedToyData.training(1).setEpochs(3).build())
-                                            .setTraining(BiasedToyData.training(5).build())
-                                            .optErrorSet(rule)
-                                            .build(),
-                                    BiasedToyData.mlp(),
-                                    BiasedToyData.INPUT)) {
+                    JttTrainer trainer = trainer(JttConfig.builder().optErrorSet(rule), 5)) {
                 trainer.fit(train, validation);
                 long[] errors = trainer.errorSet();
                 int[] y = train.labels();
@@ -65,16 +67,7 @@ class JttTrainerTest {
     void balancingUpweightMakesTheCopiesWeighAboutAsMuchAsTheRest() {
         try (GroupedArrayDataset train = BiasedToyData.train(2000, 0.05, 31, 64);
                 GroupedArrayDataset validation = BiasedToyData.balanced(200, 32);
-                JttTrainer trainer =
-                        new JttTrainer(
-                                JttConfig.builder()
-                                        .setIdentification(BiasedToyData.training(1).setEpochs(3).build())
-                                        .setTraining(BiasedToyData.training(2).build())
-                                        .optUpweight(7)
-                                        .optBalancingUpweight()
-                                        .build(),
-                                BiasedToyData.mlp(),
-                                BiasedToyData.INPUT)) {
+                JttTrainer trainer = trainer(JttConfig.builder().optUpweight(7).optBalancingUpweight(), 2)) {
             trainer.fit(train, validation);
             long errors = trainer.errorSet().length;
             assertTrue(errors > 0 && errors < 1000, errors + " errors");
