@@ -7,15 +7,16 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import dev.debias.sampler.EpochSampler;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
 import dev.debias.loss.CrossEntropy;
+import dev.debias.sampler.EpochSampler;
 import dev.debias.sampler.GroupBalancedSampler;
 import dev.debias.sampler.ShuffleSampler;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -90,7 +91,7 @@ public final class ErmTrainer extends DebiasTrainer {
      * @param observer receives the logits {@code [B, K]} (detached use only)
      * @return the loss
      */
-    static NDArray step(Trainer trainer, Batch batch, java.util.function.Consumer<NDArray> observer) {
+    static NDArray step(Trainer trainer, Batch batch, Consumer<NDArray> observer) {
         NDArray loss;
         NDArray logits;
         try (GradientCollector collector = trainer.newGradientCollector()) {

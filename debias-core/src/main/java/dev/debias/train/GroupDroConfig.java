@@ -48,7 +48,7 @@ public final class GroupDroConfig {
      * sampling, and the model selected by unbiased validation accuracy. Group DRO relies on early
      * stopping (Sagawa et al. select on validation): group-balanced batches over Colored MNIST's
      * 100 groups repeat the few conflicting images until the model memorises them, and the final
-     * model is 7-20 points worse than the selected one at 0.5-2 % conflicting. Unbiased rather than
+     * model is 7-19 points worse than the selected one at 0.5-2 % conflicting. Unbiased rather than
      * worst-group accuracy, because a small validation split has too few images per cell to rank
      * models by its worst cell.
      *

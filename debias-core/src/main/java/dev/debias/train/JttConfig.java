@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import dev.debias.sampler.UpweightSampler;
+
 /**
  * Settings of Just Train Twice (Liu et al., ICML 2021): the identification run (ERM for {@code T
  * + 1} epochs), how its error set is read, the up-weighting factor {@code lambda_up}, and the
@@ -110,9 +112,39 @@ public final class JttConfig {
     }
 
     /**
+     * Returns the {@code lambda_up} to use with an error set found in stage 1: the configured
+     * factor, or the balancing up-weight (0 for an empty error set, which makes stage 2 plain ERM).
+     *
+     * @param datasetSize the number of training samples {@code N}
+     * @param errorSetSize the size of the error set, in {@code [0, N]}
+     * @return the number of extra copies of each error-set sample
+     */
+    public int upweightFor(long datasetSize, long errorSetSize) {
+        if (!balancingUpweight) {
+            return upweight;
+        }
+        return errorSetSize == 0 ? 0 : UpweightSampler.balancingUpweight(datasetSize, errorSetSize);
+    }
+
+    /**
+     * Returns a builder holding these settings, to adjust some of them.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.identification = identification;
+        b.training = training;
+        b.upweight = upweight;
+        b.balancingUpweight = balancingUpweight;
+        b.errorSet = errorSet;
+        return b;
+    }
+
+    /**
      * Returns whether {@code lambda_up} is derived from the error set's size after stage 1 (the
-     * reference's {@code --up_weight -1}; see {@link
-     * dev.debias.sampler.UpweightSampler#balancingUpweight(long, long)}).
+     * reference's {@code --up_weight -1}; see {@link UpweightSampler#balancingUpweight(long,
+     * long)}).
      *
      * @return true for the balancing up-weight
      */

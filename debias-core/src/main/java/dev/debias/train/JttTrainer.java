@@ -56,10 +56,7 @@ public final class JttTrainer extends DebiasTrainer {
     public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
         useTrainingGroups(train, config.training().evaluationBatchSize());
         errorSet = identify(train, validation);
-        upweight =
-                !config.isBalancingUpweight()
-                        ? config.upweight()
-                        : errorSet.length == 0 ? 0 : UpweightSampler.balancingUpweight(train.size(), errorSet.length);
+        upweight = config.upweightFor(train.size(), errorSet.length);
         LOGGER.info("jtt: error set of {} samples, {} extra copies of each", errorSet.length, upweight);
         TrainingConfig training = config.training();
         finalModel = newModel("final", training.optimizer(), training.seed() + 1);
@@ -116,15 +113,12 @@ public final class JttTrainer extends DebiasTrainer {
         return errors.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    /** Adds the indices of the batch's misclassified samples (one host copy, pass T only). */
+    /** Adds the indices of the batch's misclassified samples (one host copy of those indices). */
     private static void recordErrors(NDArray logits, Batch batch, List<Long> errors) {
         NDList labels = batch.getLabels();
-        boolean[] wrong = logits.argMax(1).neq(labels.get(GroupedLabels.LABEL)).toBooleanArray();
-        long[] index = labels.get(GroupedLabels.INDEX).toLongArray();
-        for (int k = 0; k < wrong.length; k++) {
-            if (wrong[k]) {
-                errors.add(index[k]);
-            }
+        NDArray wrong = logits.argMax(1).neq(labels.get(GroupedLabels.LABEL));
+        for (long index : labels.get(GroupedLabels.INDEX).get(wrong).toLongArray()) {
+            errors.add(index);
         }
     }
 
@@ -138,14 +132,7 @@ public final class JttTrainer extends DebiasTrainer {
                 long[] indices = new long[n];
                 Arrays.setAll(indices, k -> first + k);
                 try (Batch batch = train.batch(manager, indices)) {
-                    NDArray logits = model.trainer().evaluate(batch.getData()).head();
-                    boolean[] wrong =
-                            logits.argMax(1).neq(batch.getLabels().get(GroupedLabels.LABEL)).toBooleanArray();
-                    for (int k = 0; k < n; k++) {
-                        if (wrong[k]) {
-                            errors.add(indices[k]);
-                        }
-                    }
+                    recordErrors(model.trainer().evaluate(batch.getData()).head(), batch, errors);
                 }
             }
         }

@@ -131,7 +131,6 @@ public final class TrainingLoop {
         }
 
         List<EvaluationRecord> history = new ArrayList<>();
-        EvaluationRecord selected = state.selected;
         EvaluationRecord last = null;
         ProgressBar bar = config.progressBar() ? new ProgressBar(System.err, runName, totalSteps) : null;
 
@@ -178,7 +177,7 @@ public final class TrainingLoop {
                     history.add(last);
                     lossSum = 0;
                     lossCount = 0;
-                    boolean better = selected == null || rule.prefers(metrics, selected.validation());
+                    boolean better = state.selected == null || rule.prefers(metrics, state.selected.validation());
                     LOGGER.info(
                             "{} step {}: loss {} worst-group {} unbiased {} average {}",
                             runName,
@@ -188,7 +187,6 @@ public final class TrainingLoop {
                             String.format("%.4f", metrics.unbiasedAccuracy()),
                             String.format("%.4f", metrics.averageAccuracy()));
                     if (better) {
-                        selected = last;
                         state.selected = last;
                     }
                     if (dir.isPresent()) {
@@ -212,9 +210,7 @@ public final class TrainingLoop {
             last = new EvaluationRecord(state.step, epoch, Double.NaN, metrics);
             history.add(last);
         }
-        if (selected == null) {
-            selected = last;
-        }
+        EvaluationRecord selected = state.selected != null ? state.selected : last;
         Optional<Path> best = dir.map(d -> d.resolve(rule == ModelSelection.LAST ? "last" : "best"));
         return new TrainingResult(history, rule, selected, last, best.filter(Files::isDirectory), state.step,
                 new StepTiming(warmup, measuredSteps, measuredNanos));

@@ -83,5 +83,18 @@ class JttTrainerTest {
         JttConfig config = JttConfig.builder().optBalancingUpweight().optUpweight(7).build();
         assertFalse(config.isBalancingUpweight());
         assertEquals(7, config.upweight());
+        assertEquals(7, config.upweightFor(2000, 100));
+    }
+
+    @Test
+    void balancingUpweightIsZeroForAnEmptyErrorSetAndSurvivesToBuilder() {
+        JttConfig balancing = JttConfig.builder().optBalancingUpweight().build();
+        assertEquals(0, balancing.upweightFor(2000, 0));
+        assertEquals(18, balancing.upweightFor(2000, 100)); // floor(1900 / 100) - 1
+        JttConfig copy = balancing.toBuilder().build();
+        assertTrue(copy.isBalancingUpweight());
+        assertEquals(balancing.errorSet(), copy.errorSet());
+        assertEquals(balancing.identification(), copy.identification());
+        assertFalse(balancing.toBuilder().optUpweight(3).build().isBalancingUpweight());
     }
 }

@@ -109,4 +109,13 @@ public record MethodOptions(
         }
         return b;
     }
+
+    JttConfig.Builder apply(JttConfig.Builder b) {
+        if (upweight != null && upweight == BALANCING_UPWEIGHT) {
+            b.optBalancingUpweight();
+        } else if (upweight != null) {
+            b.optUpweight(upweight);
+        }
+        return b;
+    }
 }

@@ -82,18 +82,11 @@ public final class Methods {
                                 .optCheckpointDir(null)
                                 .optResume(false)
                                 .build();
-                JttConfig.Builder jtt =
-                        JttConfig.builder().setIdentification(identification).setTraining(training);
-                boolean balancing =
-                        options.upweight() == null
-                                ? preset.isBalancingUpweight()
-                                : options.upweight() == MethodOptions.BALANCING_UPWEIGHT;
-                if (balancing) {
-                    jtt.optBalancingUpweight();
-                } else {
-                    jtt.optUpweight(options.upweight() != null ? options.upweight() : preset.upweight());
-                }
-                return new JttTrainer(jtt.build(), blocks, inputShape);
+                return new JttTrainer(
+                        options.apply(preset.toBuilder().setIdentification(identification).setTraining(training))
+                                .build(),
+                        blocks,
+                        inputShape);
             default:
                 throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", NAMES));
         }
