@@ -99,4 +99,15 @@ public interface Checkpointable {
      * @throws IOException if reading fails or the files do not fit
      */
     void loadCheckpoint(Path dir) throws IOException;
+
+    /**
+     * Describes state that must not be saved because it is not finite (a parameter that became
+     * NaN or infinite); checked by the loop before every checkpoint.
+     *
+     * @return a description such as {@code parameter 'weight' of model 'model'}, or null when
+     *     every value is finite (the default)
+     */
+    default String nonFiniteState() {
+        return null;
+    }
 }

@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import com.google.gson.JsonObject;
+
 /**
  * Settings of empirical risk minimisation: the shared {@link TrainingConfig} and whether batches
  * are drawn group-balanced (with replacement, weights {@code N / n_g}; "reweighted ERM" of Sagawa
@@ -50,6 +52,19 @@ public final class ErmConfig {
      */
     public boolean groupBalanced() {
         return groupBalanced;
+    }
+
+    /**
+     * Describes every setting as data (run manifests, resume checks).
+     *
+     * @return the settings, {@code training} holding the shared ones
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", "erm");
+        json.add("training", training.describe());
+        json.addProperty("groupBalanced", groupBalanced);
+        return json;
     }
 
     /** Builds an {@link ErmConfig}. */

@@ -1,22 +1,14 @@
 package dev.debias.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
+
+import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
-import dev.debias.data.GroupedLabels;
-import dev.debias.loss.CrossEntropy;
-import dev.debias.sampler.EpochSampler;
-import dev.debias.sampler.GroupBalancedSampler;
-import dev.debias.sampler.ShuffleSampler;
 
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +27,7 @@ import java.util.function.Supplier;
 public final class ErmTrainer extends DebiasTrainer {
 
     private final ErmConfig config;
+    private final Model userModel;
     private TrainedModel model;
 
     /**
@@ -47,62 +40,56 @@ public final class ErmTrainer extends DebiasTrainer {
     public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape) {
         super(blocks, inputShape, config.training().device());
         this.config = config;
+        this.userModel = null;
+    }
+
+    /**
+     * Creates a trainer of a DJL model the caller already has (block set, on the device to train
+     * on); the caller keeps owning and closes it. Its parameters are initialised for {@code
+     * inputShape} where they are not yet.
+     *
+     * @param config the settings
+     * @param model the model to train
+     * @param inputShape the input shape with a batch axis
+     */
+    public ErmTrainer(ErmConfig config, Model model, Shape inputShape) {
+        super(inputShape, model.getNDManager().getDevice());
+        this.config = config;
+        this.userModel = Objects.requireNonNull(model, "model");
     }
 
     /** {@inheritDoc} */
     @Override
-    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train, config.training().evaluationBatchSize());
+    protected TrainingConfig training() {
+        return config.training();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public JsonObject describe() {
+        return config.describe();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected TrainingResult train(PhasedRun run, GroupedDataset train, GroupedDataset validation) {
         TrainingConfig training = config.training();
-        model = newModel("model", training.optimizer(), training.seed());
-        EpochSampler sampler =
-                config.groupBalanced()
-                        ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
-                        : ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
-        Trainer trainer = model.trainer();
-        return new TrainingLoop(training, "erm")
-                .run(
-                        device(),
-                        train,
-                        validation,
-                        sampler,
-                        batch -> step(trainer, batch),
-                        dataset -> evaluate(model, dataset),
-                        List.of(model));
-    }
-
-    /**
-     * One ERM step: forward, mean cross-entropy, backward, optimiser step.
-     *
-     * @param trainer the DJL trainer of the model
-     * @param batch the batch
-     * @return the loss
-     */
-    static NDArray step(Trainer trainer, Batch batch) {
-        return step(trainer, batch, logits -> {});
-    }
-
-    /**
-     * One ERM step that also shows the training-mode logits (taken before the update) to an
-     * observer, e.g. JTT's error-set recorder.
-     *
-     * @param trainer the DJL trainer of the model
-     * @param batch the batch
-     * @param observer receives the logits {@code [B, K]} (detached use only)
-     * @return the loss
-     */
-    static NDArray step(Trainer trainer, Batch batch, Consumer<NDArray> observer) {
-        NDArray loss;
-        NDArray logits;
-        try (GradientCollector collector = trainer.newGradientCollector()) {
-            logits = trainer.forward(batch.getData()).head();
-            NDList labels = batch.getLabels();
-            loss = CrossEntropy.ofLogits(logits, labels.get(GroupedLabels.LABEL)).mean();
-            collector.backward(loss);
-        }
-        observer.accept(logits);
-        trainer.step();
-        return loss;
+        model =
+                userModel == null
+                        ? newModel("model", training.optimizer(), training.seed())
+                        : adopt(
+                                TrainedModel.builder()
+                                        .setName("model")
+                                        .setModel(userModel)
+                                        .setInputShapes(inputShape())
+                                        .optOptimizer(training.optimizer()));
+        return run.execute(
+                singlePhase(training)
+                        .setSampler(defaultSampler(train, training, config.groupBalanced()))
+                        .setStep(new ErmStep(model))
+                        .setValidator(dataset -> evaluate(model.inference(), dataset))
+                        .addParts(model)
+                        .build());
     }
 
     /** {@inheritDoc} */

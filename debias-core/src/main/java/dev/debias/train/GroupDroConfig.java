@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.data.GroupSpec;
 import dev.debias.loss.GroupDroLoss;
 
@@ -107,6 +109,25 @@ public final class GroupDroConfig {
      */
     public double stepSize() {
         return stepSize;
+    }
+
+    /**
+     * Describes every setting as data (run manifests, resume checks).
+     *
+     * @return the settings, {@code training} holding the shared ones
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", "gdro");
+        json.add("training", training.describe());
+        json.addProperty("stepSize", stepSize);
+        json.addProperty("generalizationAdjustment", generalizationAdjustment);
+        json.addProperty("normalizeLoss", normalizeLoss);
+        json.addProperty("btl", btl);
+        json.addProperty("alpha", alpha);
+        json.addProperty("classConditional", classConditional);
+        json.addProperty("groupBalanced", groupBalanced);
+        return json;
     }
 
     /** Builds a {@link GroupDroConfig}. */

@@ -7,17 +7,15 @@ import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import dev.debias.sampler.EpochSampler;
+
+import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
 import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GroupDroLoss;
-import dev.debias.sampler.GroupBalancedSampler;
-import dev.debias.sampler.ShuffleSampler;
 
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -51,8 +49,19 @@ public final class GroupDroTrainer extends DebiasTrainer {
 
     /** {@inheritDoc} */
     @Override
-    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train, config.training().evaluationBatchSize());
+    protected TrainingConfig training() {
+        return config.training();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public JsonObject describe() {
+        return config.describe();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected TrainingResult train(PhasedRun run, GroupedDataset train, GroupedDataset validation) {
         if (!train.hasGroupLabels()) {
             throw new IllegalArgumentException(
                     "Group DRO needs the bias attribute of every training sample; use LfF or JTT without group labels");
@@ -61,24 +70,18 @@ public final class GroupDroTrainer extends DebiasTrainer {
         GroupSpec spec = train.countedGroupSpec();
         loss = config.newLoss(spec);
         model = newModel("model", training.optimizer(), training.seed());
-        EpochSampler sampler =
-                config.groupBalanced()
-                        ? GroupBalancedSampler.of(train, training.batchSize(), training.seed())
-                        : ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
-        Trainer trainer = model.trainer();
         Checkpointable lossState = Checkpointable.ofStream("group-dro", loss::saveState, loss::loadState);
-        return new TrainingLoop(training, "gdro")
-                .run(
-                        device(),
-                        train,
-                        validation,
-                        sampler,
-                        batch -> step(trainer, batch),
-                        dataset -> evaluate(model, dataset),
-                        List.of(model, lossState));
+        return run.execute(
+                singlePhase(training)
+                        .setSampler(defaultSampler(train, training, config.groupBalanced()))
+                        .setStep((batch, context) -> step(batch))
+                        .setValidator(dataset -> evaluate(model.inference(), dataset))
+                        .addParts(model, lossState)
+                        .build());
     }
 
-    private NDArray step(Trainer trainer, Batch batch) {
+    private StepResult step(Batch batch) {
+        Trainer trainer = model.trainer();
         NDArray robust;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             NDArray logits = trainer.forward(batch.getData()).head();
@@ -87,8 +90,8 @@ public final class GroupDroTrainer extends DebiasTrainer {
             robust = loss.update(perSample, labels.get(GroupedLabels.GROUP)).loss();
             collector.backward(robust);
         }
-        trainer.step();
-        return robust;
+        model.step();
+        return StepResult.of(robust);
     }
 
     /**

@@ -1,18 +1,24 @@
 package dev.debias.train;
 
+import com.google.gson.JsonObject;
+
+import dev.debias.io.AtomicFiles;
 import dev.debias.metrics.GroupMetrics;
 import dev.debias.metrics.GroupMetricsReport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The validation history of a run, one line per evaluation, as JSON Lines ({@value #JSONL}) and
- * CSV ({@value #CSV}) next to the checkpoints. Each line is appended whole with one write.
+ * The validation history of a run, one line per evaluation of every phase, as JSON Lines
+ * ({@value #JSONL}) and CSV ({@value #CSV}) next to the checkpoints. Both files are rewritten
+ * whole and atomically from the history the checkpoints hold, so a kill never leaves a partial,
+ * missing or duplicated line.
  */
 public final class HistoryFiles {
 
@@ -23,58 +29,70 @@ public final class HistoryFiles {
     public static final String CSV = "history.csv";
 
     private static final String CSV_HEADER =
-            "step,epoch,trainLoss,averageAccuracy,worstGroupAccuracy,unbiasedAccuracy,"
+            "phase,step,epoch,trainLoss,averageAccuracy,worstGroupAccuracy,unbiasedAccuracy,"
                     + "alignedAccuracy,conflictingAccuracy";
 
     private HistoryFiles() {}
 
     /**
-     * Appends one evaluation to both files, creating them (with the CSV header) if needed.
+     * Writes both files from a run's history. The CSV has one {@code term.<name>} column per
+     * named loss term that any record holds (empty where a record does not).
      *
-     * @param dir the run directory
-     * @param record the evaluation
-     * @throws IOException if writing fails
+     * @param dir the run's checkpoint directory
+     * @param records every evaluation of the run, in order
+     * @throws IOException if writing fails; the previous files are then unchanged
      */
-    public static void append(Path dir, EvaluationRecord record) throws IOException {
-        Files.createDirectories(dir);
-        GroupMetrics m = record.validation();
-        String json =
-                String.format(
-                        Locale.ROOT,
-                        "{\"step\":%d,\"epoch\":%d,\"trainLoss\":%s,\"validation\":%s}%n",
-                        record.step(),
-                        record.epoch(),
-                        number(record.trainLoss()),
-                        new GroupMetricsReport(m).toJsonObject().toString());
-        appendLine(dir.resolve(JSONL), json, null);
-        String csv =
-                String.format(
-                        Locale.ROOT,
-                        "%d,%d,%s,%s,%s,%s,%s,%s%n",
-                        record.step(),
-                        record.epoch(),
-                        number(record.trainLoss()),
-                        number(m.averageAccuracy()),
-                        number(m.worstGroupAccuracy()),
-                        number(m.unbiasedAccuracy()),
-                        number(m.alignedAccuracy()),
-                        number(m.conflictingAccuracy()));
-        appendLine(dir.resolve(CSV), csv, CSV_HEADER + System.lineSeparator());
+    public static void write(Path dir, List<EvaluationRecord> records) throws IOException {
+        Set<String> terms = new LinkedHashSet<>();
+        for (EvaluationRecord r : records) {
+            r.terms().keySet().stream().filter(k -> !StepResult.LOSS.equals(k)).forEach(terms::add);
+        }
+        StringBuilder jsonl = new StringBuilder();
+        StringBuilder csv = new StringBuilder(CSV_HEADER);
+        terms.forEach(t -> csv.append(",term.").append(t));
+        csv.append('\n');
+        for (EvaluationRecord r : records) {
+            JsonObject json = new JsonObject();
+            json.addProperty("phase", r.phase());
+            json.addProperty("step", r.step());
+            json.addProperty("epoch", r.epoch());
+            json.addProperty("trainLoss", finite(r.trainLoss()));
+            JsonObject termJson = new JsonObject();
+            for (Map.Entry<String, Double> e : r.terms().entrySet()) {
+                termJson.addProperty(e.getKey(), finite(e.getValue()));
+            }
+            json.add("terms", termJson);
+            json.add("validation", new GroupMetricsReport(r.validation()).toJsonObject());
+            jsonl.append(json).append('\n');
+            GroupMetrics m = r.validation();
+            csv.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%s,%d,%d,%s,%s,%s,%s,%s,%s",
+                            r.phase(),
+                            r.step(),
+                            r.epoch(),
+                            number(r.trainLoss()),
+                            number(m.averageAccuracy()),
+                            number(m.worstGroupAccuracy()),
+                            number(m.unbiasedAccuracy()),
+                            number(m.alignedAccuracy()),
+                            number(m.conflictingAccuracy())));
+            for (String t : terms) {
+                Double v = r.terms().get(t);
+                csv.append(',').append(v == null ? "" : number(v));
+            }
+            csv.append('\n');
+        }
+        AtomicFiles.writeString(dir.resolve(JSONL), jsonl.toString());
+        AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static String number(double v) {
         return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
-
-    private static void appendLine(Path file, String line, String header) throws IOException {
-        String text = line;
-        if (header != null && !Files.exists(file)) {
-            text = header + line;
-        }
-        Files.write(
-                file,
-                text.getBytes(StandardCharsets.UTF_8),
-                StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
     }
 }

@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.sampler.UpweightSampler;
 
 /**
@@ -159,6 +161,21 @@ public final class JttConfig {
      */
     public ErrorSet errorSet() {
         return errorSet;
+    }
+
+    /**
+     * Describes every setting as data (run manifests, resume checks).
+     *
+     * @return the settings, {@code training} holding the shared ones
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", "jtt");
+        json.add("training", training.describe());
+        json.add("identification", identification.describe());
+        json.addProperty("upweight", balancingUpweight ? "balancing" : Integer.toString(upweight));
+        json.addProperty("errorSet", errorSet.name());
+        return json;
     }
 
     /** Builds a {@link JttConfig}. */

@@ -1,24 +1,18 @@
 package dev.debias.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
+
+import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
-import dev.debias.data.GroupedLabels;
 import dev.debias.sampler.EpochSampler;
-import dev.debias.sampler.ShuffleSampler;
 import dev.debias.sampler.UpweightSampler;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +25,12 @@ import java.util.function.Supplier;
  * per epoch. The stage-2 model is reported.
  */
 public final class JttTrainer extends DebiasTrainer {
+
+    /** The name of stage 1, which finds the error set. */
+    public static final String IDENTIFICATION = "identification";
+
+    /** The name of stage 2, which trains the reported model. */
+    public static final String FINAL = "final";
 
     private static final Logger LOGGER = LoggerFactory.getLogger(JttTrainer.class);
 
@@ -53,13 +53,33 @@ public final class JttTrainer extends DebiasTrainer {
 
     /** {@inheritDoc} */
     @Override
-    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train, config.training().evaluationBatchSize());
-        errorSet = identify(train, validation);
+    protected TrainingConfig training() {
+        return config.training();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public JsonObject describe() {
+        return config.describe();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Two phases: {@value #IDENTIFICATION} trains the identification model and records the
+     * error set, its completion record; {@value #FINAL} trains the reported model on the
+     * up-weighted training set. A resumed run whose identification has completed restores the
+     * error set and does not train stage 1 again.
+     */
+    @Override
+    protected TrainingResult train(PhasedRun run, GroupedDataset train, GroupedDataset validation) {
+        ErrorSetMiner errors = new ErrorSetMiner("error-set");
+        run.execute(identificationPhase(train, errors));
+        errorSet = errors.indices();
         upweight = config.upweightFor(train.size(), errorSet.length);
         LOGGER.info("jtt: error set of {} samples, {} extra copies of each", errorSet.length, upweight);
         TrainingConfig training = config.training();
-        finalModel = newModel("final", training.optimizer(), training.seed() + 1);
+        finalModel = newModel(FINAL, training.optimizer(), training.seed() + 1);
         EpochSampler sampler =
                 UpweightSampler.builder()
                         .setBatchSize(training.batchSize())
@@ -67,76 +87,50 @@ public final class JttTrainer extends DebiasTrainer {
                         .setErrorSet(Arrays.stream(errorSet).mapToInt(Math::toIntExact).toArray())
                         .setUpweight(upweight)
                         .build();
-        Trainer trainer = finalModel.trainer();
-        return new TrainingLoop(training, "jtt")
-                .run(
-                        device(),
-                        train,
-                        validation,
-                        sampler,
-                        batch -> ErmTrainer.step(trainer, batch),
-                        dataset -> evaluate(finalModel, dataset),
-                        List.of(finalModel));
+        return run.execute(
+                Phase.builder()
+                        .setName(FINAL)
+                        .setTraining(training)
+                        .setSampler(sampler)
+                        .setStep(new ErmStep(finalModel))
+                        .setValidator(dataset -> evaluate(finalModel.inference(), dataset))
+                        .addParts(finalModel)
+                        .build());
     }
 
-    private long[] identify(GroupedDataset train, GroupedDataset validation) {
+    private Phase identificationPhase(GroupedDataset train, ErrorSetMiner errors) {
         TrainingConfig training = config.identification();
-        TrainedModel identifier = newModel("identification", training.optimizer(), training.seed());
-        Trainer trainer = identifier.trainer();
-        EpochSampler sampler = ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build();
-        long batchesPerEpoch = (train.size() + training.batchSize() - 1) / training.batchSize();
-        long lastPassStart = (training.epochs() - 1) * batchesPerEpoch;
         boolean duringPass = config.errorSet() == JttConfig.ErrorSet.DURING_LAST_PASS;
-        List<Long> errors = new ArrayList<>();
-        long[] stepsDone = {0};
-        TrainingLoop.BatchStep step =
-                batch -> {
-                    if (duringPass && stepsDone[0]++ >= lastPassStart) {
-                        return ErmTrainer.step(trainer, batch, logits -> recordErrors(logits, batch, errors));
+        if (!duringPass && training.epochs() < 2) {
+            throw new IllegalArgumentException(
+                    "JTT's AFTER_TRAINING error set needs T >= 1, i.e. an identification run of at least 2 epochs");
+        }
+        // The clean variant reads the model after T completed epochs (T + 1 configured).
+        TrainingConfig stage1 = duringPass ? training : training.toBuilder().setEpochs(training.epochs() - 1).build();
+        long lastEpoch = stage1.epochs() - 1;
+        TrainedModel identifier = newModel(IDENTIFICATION, training.optimizer(), training.seed());
+        ErmStep step =
+                duringPass
+                        ? new ErmStep(identifier, (logits, batch, context) -> {
+                            if (context.epoch() == lastEpoch) {
+                                errors.record(logits, batch.getLabels());
+                            }
+                        })
+                        : new ErmStep(identifier);
+        return Phase.builder()
+                .setName(IDENTIFICATION)
+                .setTraining(stage1)
+                .setSampler(defaultSampler(train, training, false))
+                .setStep(step)
+                .setValidator(dataset -> evaluate(identifier.inference(), dataset))
+                .addParts(identifier, errors)
+                .addCompletionState(errors)
+                .optFinisher(() -> {
+                    if (!duringPass) {
+                        errors.mine(identifier.inference(), train, training.evaluationBatchSize(), device());
                     }
-                    return ErmTrainer.step(trainer, batch);
-                };
-        TrainingConfig.Builder stage1 = training.toBuilder().optCheckpointDir(null).optResume(false);
-        if (!duringPass) {
-            // The clean variant reads the model after T completed epochs (T + 1 configured).
-            if (training.epochs() < 2) {
-                throw new IllegalArgumentException(
-                        "JTT's AFTER_TRAINING error set needs T >= 1, i.e. an identification run of at least 2 epochs");
-            }
-            stage1.setEpochs(training.epochs() - 1);
-        }
-        new TrainingLoop(stage1.build(), "jtt-identification")
-                .run(device(), train, validation, sampler, step, d -> evaluate(identifier, d), List.of(identifier));
-        if (!duringPass) {
-            errors.addAll(misclassified(identifier, train));
-        }
-        return errors.stream().mapToLong(Long::longValue).sorted().toArray();
-    }
-
-    /** Adds the indices of the batch's misclassified samples (one host copy of those indices). */
-    private static void recordErrors(NDArray logits, Batch batch, List<Long> errors) {
-        NDList labels = batch.getLabels();
-        NDArray wrong = logits.argMax(1).neq(labels.get(GroupedLabels.LABEL));
-        for (long index : labels.get(GroupedLabels.INDEX).get(wrong).toLongArray()) {
-            errors.add(index);
-        }
-    }
-
-    private List<Long> misclassified(TrainedModel model, GroupedDataset train) {
-        List<Long> errors = new ArrayList<>();
-        int batchSize = 1024;
-        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(device())) {
-            for (long start = 0; start < train.size(); start += batchSize) {
-                int n = (int) Math.min(batchSize, train.size() - start);
-                long first = start;
-                long[] indices = new long[n];
-                Arrays.setAll(indices, k -> first + k);
-                try (Batch batch = train.batch(manager, indices)) {
-                    recordErrors(model.trainer().evaluate(batch.getData()).head(), batch, errors);
-                }
-            }
-        }
-        return errors;
+                })
+                .build();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.loss.GeneralizedCrossEntropyLoss;
 
 /**
@@ -75,6 +77,21 @@ public final class LfFConfig {
      */
     public float emaAlpha() {
         return emaAlpha;
+    }
+
+    /**
+     * Describes every setting as data (run manifests, resume checks).
+     *
+     * @return the settings, {@code training} holding the shared ones
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("method", "lff");
+        json.add("training", training.describe());
+        json.addProperty("q", q);
+        json.addProperty("gceForm", gceForm.name());
+        json.addProperty("emaAlpha", emaAlpha);
+        return json;
     }
 
     /** Builds an {@link LfFConfig}. */

@@ -8,13 +8,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
 import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GeneralizedCrossEntropyLoss;
-import dev.debias.sampler.ShuffleSampler;
 
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -50,8 +50,19 @@ public final class LfFTrainer extends DebiasTrainer {
 
     /** {@inheritDoc} */
     @Override
-    public TrainingResult fit(GroupedDataset train, GroupedDataset validation) {
-        useTrainingGroups(train, config.training().evaluationBatchSize());
+    protected TrainingConfig training() {
+        return config.training();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public JsonObject describe() {
+        return config.describe();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected TrainingResult train(PhasedRun run, GroupedDataset train, GroupedDataset validation) {
         TrainingConfig training = config.training();
         biased = newModel("biased", training.optimizer(), training.seed());
         debiased = newModel("debiased", training.optimizer(), training.seed() + 1);
@@ -60,24 +71,24 @@ public final class LfFTrainer extends DebiasTrainer {
         GeneralizedCrossEntropyLoss gce = new GeneralizedCrossEntropyLoss(config.q(), config.gceForm());
         try (PerSampleEma emaB = new PerSampleEma("ema-biased", labels, numClasses, config.emaAlpha(), device());
                 PerSampleEma emaD = new PerSampleEma("ema-debiased", labels, numClasses, config.emaAlpha(), device())) {
-            return new TrainingLoop(training, "lff")
-                    .run(
-                            device(),
-                            train,
-                            validation,
-                            ShuffleSampler.builder().setBatchSize(training.batchSize()).setSeed(training.seed()).build(),
-                            batch -> step(batch, gce, emaB, emaD),
-                            dataset -> evaluate(debiased, dataset),
-                            List.of(biased, debiased, emaB, emaD));
+            return run.execute(
+                    singlePhase(training)
+                            .setSampler(defaultSampler(train, training, false))
+                            .setStep((batch, context) -> step(batch, gce, emaB, emaD))
+                            .setValidator(dataset -> evaluate(debiased.inference(), dataset))
+                            .addParts(biased, debiased, emaB, emaD)
+                            .build());
         }
     }
 
-    private NDArray step(Batch batch, GeneralizedCrossEntropyLoss gce, PerSampleEma emaB, PerSampleEma emaD) {
+    private StepResult step(Batch batch, GeneralizedCrossEntropyLoss gce, PerSampleEma emaB, PerSampleEma emaD) {
         Trainer trainerB = biased.trainer();
         Trainer trainerD = debiased.trainer();
         NDList labels = batch.getLabels();
         NDArray y = labels.get(GroupedLabels.LABEL);
         NDArray index = labels.get(GroupedLabels.INDEX);
+        NDArray lossB;
+        NDArray lossD;
         NDArray loss;
         try (GradientCollector collector = trainerB.newGradientCollector()) {
             NDArray logitsB = trainerB.forward(batch.getData()).head();
@@ -87,14 +98,14 @@ public final class LfFTrainer extends DebiasTrainer {
             NDArray difficultyB = emaB.updateAndNormalize(ceB.stopGradient(), index, y);
             NDArray difficultyD = emaD.updateAndNormalize(ceD.stopGradient(), index, y);
             NDArray weights = RelativeDifficulty.weights(difficultyB, difficultyD);
-            NDArray lossB = gce.ofLogits(logitsB, y).mean();
-            NDArray lossD = ceD.mul(weights).mean();
+            lossB = gce.ofLogits(logitsB, y).mean();
+            lossD = ceD.mul(weights).mean();
             loss = lossB.add(lossD);
             collector.backward(loss);
         }
-        trainerB.step();
-        trainerD.step();
-        return loss;
+        biased.step();
+        debiased.step();
+        return StepResult.of(loss).with("biased", lossB).with("debiased", lossD);
     }
 
     /**

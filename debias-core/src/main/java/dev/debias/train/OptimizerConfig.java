@@ -2,14 +2,17 @@ package dev.debias.train;
 
 import ai.djl.nn.Block;
 
+import com.google.gson.JsonObject;
+
 /**
  * Immutable optimiser settings of a training run: the algorithm (Adam or SGD with momentum), the
  * learning rate with an optional step decay, and L2 weight decay.
  *
  * <p>Adam follows PyTorch's {@code torch.optim.Adam} (weight decay added to the gradient, as in
  * DJL's Adam); SGD follows DJL's momentum form {@code v = m v + lr g; w -= v}, equal to PyTorch's
- * for a constant rate. The step decay is PyTorch's {@code StepLR}: {@code lr0 * gamma^floor((t -
- * 1) / stepSize)} for the 1-based update count {@code t}.
+ * for a constant rate. The rate of the 1-based update {@code t} is {@code lr0 *
+ * schedule.factor(t - 1)} ({@link LearningRateSchedule}; e.g. PyTorch's {@code StepLR}: {@code
+ * lr0 * gamma^floor((t - 1) / stepSize)}).
  */
 public final class OptimizerConfig {
 
@@ -28,8 +31,7 @@ public final class OptimizerConfig {
     private final float beta1;
     private final float beta2;
     private final float epsilon;
-    private final int decayStepSize;
-    private final float decayFactor;
+    private final LearningRateSchedule schedule;
 
     private OptimizerConfig(Builder b) {
         this.algorithm = b.algorithm;
@@ -39,8 +41,7 @@ public final class OptimizerConfig {
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
-        this.decayStepSize = b.decayStepSize;
-        this.decayFactor = b.decayFactor;
+        this.schedule = b.schedule;
     }
 
     /**
@@ -97,11 +98,37 @@ public final class OptimizerConfig {
      * @return the learning rate
      */
     public float learningRateAt(long update) {
-        if (decayStepSize <= 0) {
-            return learningRate;
+        return (float) (learningRate * schedule.factor(update - 1));
+    }
+
+    /**
+     * Returns the learning-rate schedule.
+     *
+     * @return the schedule
+     */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Describes every setting as data (for run manifests and resume checks).
+     *
+     * @return the settings
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("algorithm", algorithm.name().toLowerCase(java.util.Locale.ROOT));
+        json.addProperty("learningRate", learningRate);
+        json.addProperty("weightDecay", weightDecay);
+        if (algorithm == Algorithm.SGD) {
+            json.addProperty("momentum", momentum);
+        } else {
+            json.addProperty("beta1", beta1);
+            json.addProperty("beta2", beta2);
+            json.addProperty("epsilon", epsilon);
         }
-        long decays = (update - 1) / decayStepSize;
-        return (float) (learningRate * Math.pow(decayFactor, decays));
+        json.add("schedule", schedule.describe());
+        return json;
     }
 
     float momentum() {
@@ -133,14 +160,7 @@ public final class OptimizerConfig {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return algorithm
-                + "(lr="
-                + learningRate
-                + ", weightDecay="
-                + weightDecay
-                + (algorithm == Algorithm.SGD ? ", momentum=" + momentum : "")
-                + (decayStepSize > 0 ? ", stepLR=" + decayStepSize + "x" + decayFactor : "")
-                + ")";
+        return describe().toString();
     }
 
     /** Builds an {@link OptimizerConfig}. */
@@ -153,8 +173,7 @@ public final class OptimizerConfig {
         private float beta1 = 0.9f;
         private float beta2 = 0.999f;
         private float epsilon = 1e-8f;
-        private int decayStepSize;
-        private float decayFactor = 1f;
+        private LearningRateSchedule schedule = LearningRateSchedule.constant();
 
         Builder(Algorithm algorithm, float learningRate) {
             if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
@@ -214,11 +233,17 @@ public final class OptimizerConfig {
          * @return this builder
          */
         public Builder optStepDecay(int stepSize, float factor) {
-            if (stepSize <= 0 || factor <= 0) {
-                throw new IllegalArgumentException("step decay needs stepSize > 0 and factor > 0");
-            }
-            this.decayStepSize = stepSize;
-            this.decayFactor = factor;
+            return optSchedule(LearningRateSchedule.stepDecay(stepSize, factor));
+        }
+
+        /**
+         * Sets the learning-rate schedule (default constant).
+         *
+         * @param value the schedule
+         * @return this builder
+         */
+        public Builder optSchedule(LearningRateSchedule value) {
+            this.schedule = java.util.Objects.requireNonNull(value, "schedule");
             return this;
         }
 

@@ -2,6 +2,8 @@ package dev.debias.train;
 
 import ai.djl.Device;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.device.Devices;
 
 import java.nio.file.Path;
@@ -197,22 +199,33 @@ public final class TrainingConfig {
         return device != null ? device : Devices.choose();
     }
 
+    /**
+     * Describes every setting as data, with the values actually used (the device resolved),
+     * for run manifests and resume checks.
+     *
+     * @return the settings
+     */
+    public JsonObject describe() {
+        JsonObject json = new JsonObject();
+        json.addProperty("iterations", iterations);
+        json.addProperty("epochs", epochs);
+        json.addProperty("batchSize", batchSize);
+        json.add("optimizer", optimizer.describe());
+        json.addProperty("evaluateEvery", evaluateEvery);
+        json.addProperty("modelSelection", modelSelection.name());
+        json.addProperty("seed", seed);
+        json.addProperty("evaluationBatchSize", evaluationBatchSize);
+        json.addProperty("progressBar", progressBar);
+        json.addProperty("checkpointDir", checkpointDir == null ? null : checkpointDir.toString());
+        json.addProperty("resume", resume);
+        json.addProperty("device", device().toString());
+        return json;
+    }
+
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "TrainingConfig{"
-                + (epochs > 0 ? "epochs=" + epochs : "iterations=" + iterations)
-                + ", batchSize="
-                + batchSize
-                + ", optimizer="
-                + optimizer
-                + ", evaluateEvery="
-                + evaluateEvery
-                + ", modelSelection="
-                + modelSelection
-                + ", seed="
-                + seed
-                + '}';
+        return describe().toString();
     }
 
     /** Builds a {@link TrainingConfig}. */

@@ -21,6 +21,29 @@ public final class TrainingDivergedException extends RuntimeException {
         this(step, loss, lastCheckpointStep, null);
     }
 
+    private TrainingDivergedException(String message, long step) {
+        super(message);
+        this.step = step;
+    }
+
+    /**
+     * Creates the exception for state that became non-finite while the loss stayed finite (e.g. a
+     * parameter overflowed); no checkpoint is written from that state.
+     *
+     * @param step the 1-based step after which the state was checked
+     * @param what what is not finite, e.g. {@code parameter 'weight' of model 'model'}
+     * @param lastCheckpointStep the step of the last checkpoint written, or -1 for none
+     * @return the exception
+     */
+    public static TrainingDivergedException nonFiniteState(long step, String what, long lastCheckpointStep) {
+        return new TrainingDivergedException(
+                what + " is not finite after step " + step + "; no checkpoint was written from it"
+                        + (lastCheckpointStep >= 0
+                                ? ", the last good checkpoint (step " + lastCheckpointStep + ") is intact"
+                                : ""),
+                step);
+    }
+
     /**
      * Creates the exception with the loss's own report as the cause.
      *

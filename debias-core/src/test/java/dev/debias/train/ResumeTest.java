@@ -160,7 +160,7 @@ class ResumeTest {
             assertEquals(3, e.step(), e.getMessage());
             assertTrue(e.getMessage().contains("at step 3"), e.getMessage());
             assertTrue(e.getMessage().contains("checkpoint (step 2)"), e.getMessage());
-            assertTrue(Files.isRegularFile(tmp.resolve("last").resolve("model.params")));
+            assertTrue(Files.isRegularFile(tmp.resolve("train").resolve("last").resolve("model-0000.params")));
         }
     }
 

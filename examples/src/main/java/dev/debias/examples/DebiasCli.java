@@ -72,7 +72,7 @@ public final class DebiasCli {
         try {
             command.run(Arrays.copyOfRange(args, 1, args.length));
             return 0;
-        } catch (CliException | IllegalArgumentException e) {
+        } catch (CliException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("debias " + command.name() + ": " + e.getMessage());
             return 2;
         } catch (IOException | UncheckedIOException e) {

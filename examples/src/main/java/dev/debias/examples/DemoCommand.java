@@ -59,6 +59,8 @@ public final class DemoCommand implements Command {
         for (String method : METHODS) {
             System.out.println();
             System.out.println("=== " + method + " ===");
+            // The demo replaces its own earlier runs.
+            dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
             outcomes.put(method, TrainCommand.train(method, settings, out.resolve(method), console));
         }
         System.out.println();

@@ -102,7 +102,9 @@ public final class ReproduceCommand implements Command {
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
                                         ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 0f, 235,
-                                        VALIDATION_FRACTION, "mlp", SELECTION, true, false, MethodOptions.PRESETS);
+                                        VALIDATION_FRACTION, "mlp", SELECTION,
+                                        dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
+                                        false, MethodOptions.PRESETS);
                         TrainCommand.train(method, settings, out, true);
                     }
                 }

@@ -27,6 +27,9 @@ import java.util.Set;
  */
 public final class TrainCommand implements Command {
 
+    /** The folder of a run's checkpoints and history inside its output folder. */
+    static final String CHECKPOINTS = "checkpoints";
+
     /** {@inheritDoc} */
     @Override
     public String name() {
@@ -42,13 +45,13 @@ public final class TrainCommand implements Command {
                 + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
                 + "        [--identification-epochs T+1] [--upweight L|auto]\n"
                 + "        [--selection auto|worst-group|unbiased|average|worst-class|last]\n"
-                + "        [--out DIR] [--resume] [--allow-synthetic]";
+                + "        [--out DIR] [--resume | --overwrite] [--allow-synthetic] [--quiet]";
     }
 
     /** {@inheritDoc} */
     @Override
     public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of("resume", "allow-synthetic", "quiet"));
+        CliArguments a = new CliArguments(name(), args, Set.of("resume", "allow-synthetic", "quiet", "overwrite"));
         String method = a.get("method", null);
         if (method == null) {
             throw new CliException("--method is required; one of " + String.join(", ", Methods.NAMES));
@@ -59,7 +62,14 @@ public final class TrainCommand implements Command {
         RunSettings settings = RunSettings.parse(method, a, 23_500, false);
         Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
         boolean quiet = a.has("quiet");
+        boolean overwrite = a.has("overwrite");
         a.rejectUnknown();
+        if (overwrite && settings.resume()) {
+            throw new CliException("give either --resume or --overwrite, not both");
+        }
+        if (overwrite) {
+            dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(CHECKPOINTS));
+        }
         train(method, settings, out, !quiet);
         System.out.println("metrics written to " + out.resolve("metrics.json"));
     }
@@ -90,7 +100,7 @@ public final class TrainCommand implements Command {
                     splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
             Shape sample = train.sampleShape();
             int numClasses = train.groupSpec().numClasses();
-            TrainingConfig training = settings.training(out.resolve("checkpoints"), console);
+            TrainingConfig training = settings.training(out.resolve(CHECKPOINTS), console);
             try (DebiasTrainer trainer =
                     Methods.create(
                             method,
@@ -110,8 +120,7 @@ public final class TrainCommand implements Command {
                 json.addProperty("backbone", settings.backbone());
                 json.addProperty("seed", settings.seed());
                 json.addProperty("steps", result.steps());
-                json.addProperty("training", training.toString());
-                json.addProperty("methodOptions", settings.options().toString());
+                json.add("settings", trainer.describe());
                 json.addProperty("validationSplit", settings.validationDescription(data.source()));
                 json.add("validation", new GroupMetricsReport(result.finalValidation()).toJsonObject());
                 json.add("test", new GroupMetricsReport(testMetrics).toJsonObject());
@@ -121,7 +130,8 @@ public final class TrainCommand implements Command {
                 selection.add("validation", new GroupMetricsReport(result.selectedValidation()).toJsonObject());
                 if (result.selectedCheckpoint().isPresent() && result.selected().step() != result.steps()) {
                     // The final model has been evaluated; now restore the selected one in place.
-                    trainer.reportedModel().loadCheckpoint(result.selectedCheckpoint().get());
+                    dev.debias.io.CheckpointDirectories.verify(result.selectedCheckpoint().get());
+                    trainer.reportedModel().loadParameters(result.selectedCheckpoint().get());
                     selection.add("test", new GroupMetricsReport(trainer.evaluate(test)).toJsonObject());
                 } else {
                     selection.add("test", json.get("test"));

@@ -138,7 +138,7 @@ class DebiasCliTest {
         }
         assertEquals(200, metrics.getAsJsonObject("test").get("count").getAsInt());
         assertEquals("UNBIASED", metrics.getAsJsonObject("selection").get("rule").getAsString());
-        assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("last")));
+        assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("train").resolve("last")));
     }
 
     /** Writes the two numbers the reproduction table reads from a run's metrics.json. */

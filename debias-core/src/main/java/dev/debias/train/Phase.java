@@ -1,0 +1,269 @@
+package dev.debias.train;
+
+import dev.debias.sampler.EpochSampler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One named loop of a {@link PhasedRun}: its own sampler, step, length, evaluation and model
+ * selection ({@link TrainingConfig}; its checkpoint directory and resume flag are the run's), the
+ * parts whose state its checkpoints hold, and a completion record: the state later phases need
+ * (JTT's error set; DCWP's mined set and masks), written once the phase has finished and restored
+ * instead of training the phase again when a resumed run reaches it.
+ *
+ * <pre>{@code
+ * Phase identification = Phase.builder()
+ *         .setName("identification")
+ *         .setTraining(config.identification())
+ *         .setSampler(sampler)
+ *         .setStep(new ErmStep(identifier).recordingErrorsIn(lastEpoch, errors))
+ *         .setValidator(dataset -> evaluate(identifier, dataset))
+ *         .addParts(identifier, errors)
+ *         .addCompletionState(errors)
+ *         .build();
+ * }</pre>
+ */
+public final class Phase {
+
+    /** Work done once after the phase's last step, before its completion record is written. */
+    @FunctionalInterface
+    public interface Finisher {
+
+        /** Runs the work (e.g. mine an error set with the trained model). */
+        void finish();
+    }
+
+    private final String name;
+    private final TrainingConfig training;
+    private final EpochSampler sampler;
+    private final TrainingStep step;
+    private final TrainingLoop.Validator validator;
+    private final List<Checkpointable> parts;
+    private final List<Checkpointable> completionState;
+    private final Finisher finisher;
+
+    private Phase(Builder b) {
+        this.name = b.name;
+        this.training = b.training;
+        this.sampler = b.sampler;
+        this.step = b.step;
+        this.validator = b.validator;
+        this.parts = List.copyOf(b.parts);
+        this.completionState = List.copyOf(b.completionState);
+        this.finisher = b.finisher;
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the phase's name: its folder under the run's checkpoints and its label in the
+     * history.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the phase's loop settings.
+     *
+     * @return the settings
+     */
+    public TrainingConfig training() {
+        return training;
+    }
+
+    /**
+     * Returns the sampler.
+     *
+     * @return the sampler
+     */
+    public EpochSampler sampler() {
+        return sampler;
+    }
+
+    /**
+     * Returns the step.
+     *
+     * @return the step
+     */
+    public TrainingStep step() {
+        return step;
+    }
+
+    /**
+     * Returns the validator of the model the phase selects.
+     *
+     * @return the validator
+     */
+    public TrainingLoop.Validator validator() {
+        return validator;
+    }
+
+    /**
+     * Returns the parts saved in every checkpoint of the phase.
+     *
+     * @return the parts
+     */
+    public List<Checkpointable> parts() {
+        return parts;
+    }
+
+    /**
+     * Returns the parts saved in the completion record.
+     *
+     * @return the completion state
+     */
+    public List<Checkpointable> completionState() {
+        return completionState;
+    }
+
+    Finisher finisher() {
+        return finisher;
+    }
+
+    /** Builds a {@link Phase}. */
+    public static final class Builder {
+
+        private String name;
+        private TrainingConfig training;
+        private EpochSampler sampler;
+        private TrainingStep step;
+        private TrainingLoop.Validator validator;
+        private final List<Checkpointable> parts = new ArrayList<>();
+        private final List<Checkpointable> completionState = new ArrayList<>();
+        private Finisher finisher = () -> {};
+
+        Builder() {}
+
+        /**
+         * Sets the name: letters, digits, {@code -} and {@code _}.
+         *
+         * @param value the name
+         * @return this builder
+         */
+        public Builder setName(String value) {
+            if (value == null || !value.matches("[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("a phase name needs letters, digits, - or _, got " + value);
+            }
+            this.name = value;
+            return this;
+        }
+
+        /**
+         * Sets the loop settings (length, batch size, evaluation period, selection, seed).
+         *
+         * @param value the settings
+         * @return this builder
+         */
+        public Builder setTraining(TrainingConfig value) {
+            this.training = Objects.requireNonNull(value, "training");
+            return this;
+        }
+
+        /**
+         * Sets the sampler; epoch {@code e} of the phase draws {@code sampler.sample(train, e)}.
+         *
+         * @param value the sampler
+         * @return this builder
+         */
+        public Builder setSampler(EpochSampler value) {
+            this.sampler = Objects.requireNonNull(value, "sampler");
+            return this;
+        }
+
+        /**
+         * Sets the step.
+         *
+         * @param value the step
+         * @return this builder
+         */
+        public Builder setStep(TrainingStep value) {
+            this.step = Objects.requireNonNull(value, "step");
+            return this;
+        }
+
+        /**
+         * Sets how the model this phase selects is validated.
+         *
+         * @param value the validator
+         * @return this builder
+         */
+        public Builder setValidator(TrainingLoop.Validator value) {
+            this.validator = Objects.requireNonNull(value, "validator");
+            return this;
+        }
+
+        /**
+         * Adds parts saved in every checkpoint (models with their optimisers, method state).
+         *
+         * @param values the parts
+         * @return this builder
+         */
+        public Builder addParts(Checkpointable... values) {
+            for (Checkpointable part : values) {
+                parts.add(Objects.requireNonNull(part, "part"));
+            }
+            return this;
+        }
+
+        /**
+         * Adds parts saved in the completion record, for the phases that follow.
+         *
+         * @param values the parts
+         * @return this builder
+         */
+        public Builder addCompletionState(Checkpointable... values) {
+            for (Checkpointable part : values) {
+                completionState.add(Objects.requireNonNull(part, "part"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets work done once after the last step, before the completion record is written
+         * (default none); not run when a resumed run restores the completion record instead.
+         *
+         * @param value the work
+         * @return this builder
+         */
+        public Builder optFinisher(Finisher value) {
+            this.finisher = Objects.requireNonNull(value, "finisher");
+            return this;
+        }
+
+        /**
+         * Builds the phase.
+         *
+         * @return the phase
+         * @throws IllegalStateException if a required setting is missing or two parts share a name
+         */
+        public Phase build() {
+            if (name == null || training == null || sampler == null || step == null || validator == null) {
+                throw new IllegalStateException("a phase needs a name, training settings, a sampler, a step and a validator");
+            }
+            checkUnique(parts);
+            checkUnique(completionState);
+            return new Phase(this);
+        }
+
+        private static void checkUnique(List<Checkpointable> list) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Checkpointable part : list) {
+                if (!names.add(part.checkpointName())) {
+                    throw new IllegalStateException("two checkpoint parts are named " + part.checkpointName());
+                }
+            }
+        }
+    }
+}
