@@ -24,7 +24,8 @@ import java.util.Optional;
  * always the sampler's seeded stream {@code e}; after a resume the batches of the current epoch
  * before the saved position are skipped as index lists), hands each to the step inside the
  * batch's own native memory scope with its {@link StepContext}, stops with a {@link
- * TrainingDivergedException} when the loss or the state stops being finite, validates every
+ * TrainingDivergedException} when the loss or, checked before each validation, the state stops
+ * being finite (so no checkpoint is ever written from it), validates every
  * {@link TrainingConfig#evaluateEvery()} steps (or once per epoch) and at the end, keeps the
  * evaluation the {@link ModelSelection} rule prefers, and has the run write checkpoints.
  */
@@ -130,6 +131,12 @@ final class PhaseLoop {
     }
 
     private void evaluate(PhaseState state, long epoch, Checkpointer checkpointer) {
+        for (Checkpointable part : phase.parts()) {
+            String bad = part.nonFiniteState();
+            if (bad != null) {
+                throw TrainingDivergedException.nonFiniteState(state.step, bad, state.lastCheckpointStep);
+            }
+        }
         GroupMetrics metrics = phase.validator().validate(validation);
         Map<String, Double> means = new LinkedHashMap<>();
         state.termSums.forEach((k, v) -> means.put(k, v / Math.max(1, state.termCount)));
@@ -152,12 +159,6 @@ final class PhaseLoop {
                 String.format("%.4f", metrics.unbiasedAccuracy()),
                 String.format("%.4f", metrics.averageAccuracy()));
         if (checkpointer != null) {
-            for (Checkpointable part : phase.parts()) {
-                String bad = part.nonFiniteState();
-                if (bad != null) {
-                    throw TrainingDivergedException.nonFiniteState(state.step, bad, state.lastCheckpointStep);
-                }
-            }
             checkpointer.save(state, better);
             state.lastCheckpointStep = state.step;
         }

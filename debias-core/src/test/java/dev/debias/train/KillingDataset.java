@@ -1,0 +1,55 @@
+package dev.debias.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.RandomAccessDataset;
+
+import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.GroupedDataset;
+
+/**
+ * A training set that stops the process as a kill would: the {@code killAt}-th batch it is asked
+ * for throws {@link Killed}, so the step of that batch never happens and nothing after the last
+ * checkpoint is saved. Labels, attributes and features are those of the wrapped set.
+ */
+final class KillingDataset extends GroupedDataset {
+
+    /** The simulated kill. */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Killed(long call) {
+            super("killed at batch " + call);
+        }
+    }
+
+    private static final class Sampling extends RandomAccessDataset.BaseBuilder<Sampling> {
+        @Override
+        protected Sampling self() {
+            return this;
+        }
+    }
+
+    private final GroupedArrayDataset inner;
+    private final long killAt;
+    private long calls;
+
+    KillingDataset(GroupedArrayDataset inner, long killAt) {
+        super(new Sampling().setSampling(64, false), inner.groupSpec(), inner.labels(), inner.attributes());
+        this.inner = inner;
+        this.killAt = killAt;
+    }
+
+    /** Returns how many batches were asked for. */
+    long calls() {
+        return calls;
+    }
+
+    @Override
+    public NDArray features(NDManager manager, long[] indices) {
+        if (++calls == killAt) {
+            throw new Killed(calls);
+        }
+        return inner.features(manager, indices);
+    }
+}
