@@ -67,6 +67,18 @@ public final class ErmConfig {
         return json;
     }
 
+    /**
+     * Returns a builder holding these settings, to change some of them.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.training = training;
+        b.groupBalanced = groupBalanced;
+        return b;
+    }
+
     /** Builds an {@link ErmConfig}. */
     public static final class Builder {
 

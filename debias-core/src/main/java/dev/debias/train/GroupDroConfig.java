@@ -130,6 +130,24 @@ public final class GroupDroConfig {
         return json;
     }
 
+    /**
+     * Returns a builder holding these settings, to change some of them.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.training = training;
+        b.stepSize = stepSize;
+        b.generalizationAdjustment = generalizationAdjustment;
+        b.normalizeLoss = normalizeLoss;
+        b.btl = btl;
+        b.alpha = alpha;
+        b.classConditional = classConditional;
+        b.groupBalanced = groupBalanced;
+        return b;
+    }
+
     /** Builds a {@link GroupDroConfig}. */
     public static final class Builder {
 

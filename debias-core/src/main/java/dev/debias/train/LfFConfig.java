@@ -94,6 +94,20 @@ public final class LfFConfig {
         return json;
     }
 
+    /**
+     * Returns a builder holding these settings, to change some of them.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.training = training;
+        b.q = q;
+        b.gceForm = gceForm;
+        b.emaAlpha = emaAlpha;
+        return b;
+    }
+
     /** Builds an {@link LfFConfig}. */
     public static final class Builder {
 

@@ -163,11 +163,27 @@ public final class OptimizerConfig {
         return describe().toString();
     }
 
+    /**
+     * Returns a builder holding these settings, to change some of them.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(algorithm, learningRate);
+        b.weightDecay = weightDecay;
+        b.momentum = momentum;
+        b.beta1 = beta1;
+        b.beta2 = beta2;
+        b.epsilon = epsilon;
+        b.schedule = schedule;
+        return b;
+    }
+
     /** Builds an {@link OptimizerConfig}. */
     public static final class Builder {
 
         private final Algorithm algorithm;
-        private final float learningRate;
+        private float learningRate;
         private float weightDecay;
         private float momentum;
         private float beta1 = 0.9f;
@@ -176,11 +192,36 @@ public final class OptimizerConfig {
         private LearningRateSchedule schedule = LearningRateSchedule.constant();
 
         Builder(Algorithm algorithm, float learningRate) {
-            if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
-            }
             this.algorithm = algorithm;
-            this.learningRate = learningRate;
+            optLearningRate(learningRate);
+        }
+
+        /**
+         * Sets the base learning rate.
+         *
+         * @param value a finite rate {@code > 0}
+         * @return this builder
+         */
+        public Builder optLearningRate(float value) {
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("learning rate must be positive, got " + value);
+            }
+            this.learningRate = value;
+            return this;
+        }
+
+        /**
+         * Sets Adam's epsilon (default 1e-8; Keras, whose CycleGAN CAMEL uses, has 1e-7).
+         *
+         * @param value a finite epsilon {@code > 0}
+         * @return this builder
+         */
+        public Builder optEpsilon(float value) {
+            if (!(value > 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("epsilon must be positive, got " + value);
+            }
+            this.epsilon = value;
+            return this;
         }
 
         /**

@@ -231,8 +231,12 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
     @Override
     public String nonFiniteState() {
         for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            // Results attach to the parameter's (the model's) manager: close each one.
             NDArray array = p.getValue().getArray();
-            try (NDArray bad = array.isNaN().logicalOr(array.isInfinite()).any()) {
+            try (NDArray nan = array.isNaN();
+                    NDArray infinite = array.isInfinite();
+                    NDArray either = nan.logicalOr(infinite);
+                    NDArray bad = either.any()) {
                 if (bad.getBoolean()) {
                     return "parameter " + p.getKey() + " of model " + name;
                 }

@@ -7,8 +7,6 @@ import dev.debias.data.GroupedSplits;
 import dev.debias.model.Backbones;
 import dev.debias.train.DebiasTrainer;
 import dev.debias.train.ModelSelection;
-import dev.debias.train.OptimizerConfig;
-import dev.debias.train.TrainingConfig;
 import dev.debias.train.TrainingResult;
 
 import java.util.Locale;
@@ -31,7 +29,7 @@ public final class BenchCommand implements Command {
     /** {@inheritDoc} */
     @Override
     public String usage() {
-        return "bench --method {erm,gdro,lff,jtt} [--iterations N] [--batch-size B]\n"
+        return "bench --method {" + String.join(",", MethodRegistry.names()) + "} [--iterations N] [--batch-size B]\n"
                 + "        time training steps (Colored MNIST 1%, MLP, CPU/GPU), print memory and ms_per_iteration";
     }
 
@@ -40,9 +38,10 @@ public final class BenchCommand implements Command {
     public void run(String[] args) throws Exception {
         CliArguments a = new CliArguments(name(), args, Set.of());
         String method = a.get("method", null);
-        if (method == null || !Methods.NAMES.contains(method)) {
-            throw new CliException("--method must be one of " + String.join(", ", Methods.NAMES));
+        if (method == null) {
+            throw new CliException("--method must be one of " + String.join(", ", MethodRegistry.names()));
         }
+        MethodEntry entry = MethodRegistry.get(method);
         long iterations = a.getLong("iterations", 1000);
         if (iterations < 1) {
             throw new CliException("--iterations must be >= 1");
@@ -57,17 +56,14 @@ public final class BenchCommand implements Command {
             GroupedArrayDataset train = splits.train();
             GroupedArrayDataset validation = splits.validation().orElseThrow();
             Shape sample = train.sampleShape();
-            TrainingConfig training =
-                    TrainingConfig.builder()
-                            .optOptimizer(OptimizerConfig.adam(1e-3f).build())
-                            .optBatchSize(batchSize)
-                            .setIterations(steps)
-                            .optEvaluateEvery(steps)
-                            .optModelSelection(ModelSelection.LAST)
-                            .build();
+            TrainingOverrides training =
+                    new TrainingOverrides(
+                            steps, null, batchSize, null, null, steps, ModelSelection.LAST, 0, null, false, false);
             try (DebiasTrainer trainer =
-                    Methods.create(
-                            method, training, () -> Backbones.create("mlp", 10, sample), new Shape(1).addAll(sample))) {
+                    entry.create(
+                            new MethodEntry.Request(
+                                    training, java.util.Map.of(), 1.0,
+                                    () -> Backbones.create("mlp", 10, sample), new Shape(1).addAll(sample)))) {
                 TrainingResult result = trainer.fit(train, validation);
                 int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();
                 System.out.printf(Locale.ROOT, "method: %s, device: %s, batch: %d%n", method, trainer.device(), batchSize);

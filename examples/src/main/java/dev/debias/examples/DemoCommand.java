@@ -32,8 +32,6 @@ import javax.imageio.ImageIO;
  */
 public final class DemoCommand implements Command {
 
-    private static final List<String> METHODS = List.of("erm", "gdro", "lff");
-
     /** {@inheritDoc} */
     @Override
     public String name() {
@@ -51,12 +49,12 @@ public final class DemoCommand implements Command {
     @Override
     public void run(String[] args) throws Exception {
         CliArguments a = new CliArguments(name(), args, Set.of("quiet"));
-        TrainCommand.RunSettings settings = TrainCommand.RunSettings.parse("demo", a, 5_000, true);
+        TrainCommand.RunSettings settings = TrainCommand.RunSettings.parse("demo", a, 5_000L, true);
         Path out = Paths.get(a.get("out", "runs/demo"));
         boolean console = !a.has("quiet");
         a.rejectUnknown();
         Map<String, TrainCommand.Outcome> outcomes = new LinkedHashMap<>();
-        for (String method : METHODS) {
+        for (String method : MethodRegistry.entries().stream().filter(MethodEntry::inDemo).map(MethodEntry::name).toList()) {
             System.out.println();
             System.out.println("=== " + method + " ===");
             // The demo replaces its own earlier runs.

@@ -28,16 +28,9 @@ import java.util.Set;
 public final class ReproduceCommand implements Command {
 
     /**
-     * Unbiased test accuracy (%) on Colored MNIST at 0.5/1/2/5 % conflicting, from runs of the
-     * official code published by later work (quoted in the project's issue).
+     * The conflicting percentages of the published Colored MNIST tables, the order of {@link
+     * MethodEntry#publishedColoredMnist()}.
      */
-    static final Map<String, double[]> PUBLISHED =
-            Map.of(
-                    "erm", new double[] {35.3, 50.3, 62.3, 77.6},
-                    "lff", new double[] {63.4, 74.0, 80.5, 85.4},
-                    "gdro", new double[] {59.7, 71.3, 76.3, 84.4},
-                    "jtt", new double[] {53.0, 61.7, 74.2, 85.0});
-
     static final List<Double> PUBLISHED_PERCENTS = List.of(0.5, 1.0, 2.0, 5.0);
 
     /**
@@ -63,7 +56,8 @@ public final class ReproduceCommand implements Command {
     /** {@inheritDoc} */
     @Override
     public String usage() {
-        return "reproduce [--runs DIR] [--methods erm,gdro,lff,jtt] [--conflict-pcts 0.5,1,2,5] [--seeds 0,1,2]\n"
+        return "reproduce [--runs DIR] [--methods " + String.join(",", MethodRegistry.names())
+                + "] [--conflict-pcts 0.5,1,2,5] [--seeds 0,1,2]\n"
                 + "        [--iterations N] [--report-only]   Colored MNIST table, mean ± std beside the published numbers";
     }
 
@@ -72,12 +66,8 @@ public final class ReproduceCommand implements Command {
     public void run(String[] args) throws Exception {
         CliArguments a = new CliArguments(name(), args, Set.of("report-only"));
         Path runs = Paths.get(a.get("runs", "runs/reproduce"));
-        List<String> methods = Arrays.asList(a.get("methods", String.join(",", Methods.NAMES)).split(","));
-        for (String m : methods) {
-            if (!Methods.NAMES.contains(m)) {
-                throw new CliException("unknown method '" + m + "'; known: " + String.join(", ", Methods.NAMES));
-            }
-        }
+        List<String> methods = Arrays.asList(a.get("methods", String.join(",", MethodRegistry.names())).split(","));
+        methods.forEach(MethodRegistry::get);
         List<Double> percents = new ArrayList<>();
         for (String p : a.get("conflict-pcts", "0.5,1,2,5").split(",")) {
             percents.add(parseNumber(p, "--conflict-pcts"));
@@ -86,7 +76,7 @@ public final class ReproduceCommand implements Command {
         for (String s : a.get("seeds", "0,1,2").split(",")) {
             seeds.add((long) parseNumber(s, "--seeds"));
         }
-        long iterations = a.getLong("iterations", 23_500);
+        Long iterations = a.has("iterations") ? a.getLong("iterations", 0) : null;
         boolean reportOnly = a.has("report-only");
         a.rejectUnknown();
 
@@ -101,10 +91,10 @@ public final class ReproduceCommand implements Command {
                         System.out.printf(Locale.ROOT, "=== %s, %.1f%%, seed %d ===%n", method, pct, seed);
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
-                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, 0, 256, 1e-3f, 0f, 235,
+                                        ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, null, null, null, null, null,
                                         VALIDATION_FRACTION, "mlp", SELECTION,
                                         dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
-                                        false, MethodOptions.PRESETS);
+                                        false, Map.of());
                         TrainCommand.train(method, settings, out, true);
                     }
                 }
@@ -151,12 +141,9 @@ public final class ReproduceCommand implements Command {
         }
 
         boolean selected(String method) {
-            return this == SELECTED || (this == PAPER_PROTOCOL && SELECTING_METHODS.contains(method));
+            return this == SELECTED || (this == PAPER_PROTOCOL && MethodRegistry.get(method).paperReportsSelectedModel());
         }
     }
-
-    /** The methods whose papers report the model selected on validation. */
-    static final Set<String> SELECTING_METHODS = Set.of("gdro", "jtt");
 
     /**
      * The Markdown table of mean ± std (n seeds) beside the published numbers. A cell is marked ✓
@@ -196,8 +183,8 @@ public final class ReproduceCommand implements Command {
                     }
                 }
                 int k = PUBLISHED_PERCENTS.indexOf(p);
-                double[] published = PUBLISHED.get(method);
-                double theirs = k >= 0 && published != null ? published[k] : Double.NaN;
+                List<Double> published = MethodRegistry.get(method).publishedColoredMnist();
+                double theirs = k >= 0 && k < published.size() ? published.get(k) : Double.NaN;
                 sb.append(' ').append(cell(stats, theirs)).append(" | ");
                 sb.append(Double.isNaN(theirs) ? "—" : String.format(Locale.ROOT, "%.1f", theirs)).append(" |");
             }

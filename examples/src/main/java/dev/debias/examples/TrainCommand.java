@@ -11,13 +11,14 @@ import dev.debias.metrics.GroupMetricsReport;
 import dev.debias.model.Backbones;
 import dev.debias.train.DebiasTrainer;
 import dev.debias.train.ModelSelection;
-import dev.debias.train.OptimizerConfig;
-import dev.debias.train.TrainingConfig;
 import dev.debias.train.TrainingResult;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,13 +40,21 @@ public final class TrainCommand implements Command {
     /** {@inheritDoc} */
     @Override
     public String usage() {
-        return "train --method {erm,gdro,lff,jtt} [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n"
-                + "        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--weight-decay WD] [--eval-every K]\n"
-                + "        [--valid-fraction F] [--backbone mlp|mlp-disent|cnn|resnet18-small] [--seed S]\n"
-                + "        [--sampler default|shuffle|group-balanced] [--eta E] [--q Q] [--ema-alpha A]\n"
-                + "        [--identification-epochs T+1] [--upweight L|auto]\n"
-                + "        [--selection auto|worst-group|unbiased|average|worst-class|last]\n"
-                + "        [--out DIR] [--resume | --overwrite] [--allow-synthetic] [--quiet]";
+        StringBuilder sb =
+                new StringBuilder("train --method {" + String.join(",", MethodRegistry.names()) + "}")
+                        .append(" [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n")
+                        .append("        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--weight-decay WD]")
+                        .append(" [--eval-every K]\n")
+                        .append("        [--valid-fraction F] [--backbone ").append(String.join("|", Backbones.NAMES))
+                        .append("] [--seed S]\n")
+                        .append("        [--selection auto|worst-group|unbiased|average|worst-class|last]\n")
+                        .append("        [--out DIR] [--resume | --overwrite] [--allow-synthetic] [--quiet]\n")
+                        .append("        training settings not given are the method's Colored MNIST preset; method options:");
+        for (MethodEntry entry : MethodRegistry.entries()) {
+            entry.options().forEach((option, help) ->
+                    sb.append("\n          ").append(entry.name()).append(": --").append(option).append(' ').append(help));
+        }
+        return sb.toString();
     }
 
     /** {@inheritDoc} */
@@ -54,12 +63,10 @@ public final class TrainCommand implements Command {
         CliArguments a = new CliArguments(name(), args, Set.of("resume", "allow-synthetic", "quiet", "overwrite"));
         String method = a.get("method", null);
         if (method == null) {
-            throw new CliException("--method is required; one of " + String.join(", ", Methods.NAMES));
+            throw new CliException("--method is required; one of " + String.join(", ", MethodRegistry.names()));
         }
-        if (!Methods.NAMES.contains(method)) {
-            throw new CliException("unknown method '" + method + "'; known: " + String.join(", ", Methods.NAMES));
-        }
-        RunSettings settings = RunSettings.parse(method, a, 23_500, false);
+        MethodRegistry.get(method);
+        RunSettings settings = RunSettings.parse(method, a, null, false);
         Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
         boolean quiet = a.has("quiet");
         boolean overwrite = a.has("overwrite");
@@ -100,17 +107,17 @@ public final class TrainCommand implements Command {
                     splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
             Shape sample = train.sampleShape();
             int numClasses = train.groupSpec().numClasses();
-            TrainingConfig training = settings.training(out.resolve(CHECKPOINTS), console);
             try (DebiasTrainer trainer =
-                    Methods.create(
-                            method,
-                            training,
-                            settings.options(),
-                            train.hasGroupLabels()
-                                    ? 100.0 * conflictingCount(train) / train.size()
-                                    : settings.conflictPercent(),
-                            () -> Backbones.create(settings.backbone(), numClasses, sample),
-                            new Shape(1).addAll(sample))) {
+                    MethodRegistry.get(method)
+                            .create(
+                                    new MethodEntry.Request(
+                                            settings.training(out.resolve(CHECKPOINTS), console),
+                                            settings.options(),
+                                            train.hasGroupLabels()
+                                                    ? 100.0 * conflictingCount(train) / train.size()
+                                                    : settings.conflictPercent(),
+                                            () -> Backbones.create(settings.backbone(), numClasses, sample),
+                                            new Shape(1).addAll(sample)))) {
                 TrainingResult result = trainer.fit(train, validation);
                 GroupMetrics testMetrics = trainer.evaluate(test);
                 JsonObject json = new JsonObject();
@@ -191,35 +198,38 @@ public final class TrainCommand implements Command {
      */
     record Outcome(JsonObject metrics, TrainingResult result, GroupMetrics test) {}
 
-    /** Settings shared by {@code train} and {@code demo}. */
+    /**
+     * Settings shared by {@code train}, {@code demo} and {@code reproduce}; the training settings
+     * and method options are null where the method's preset applies.
+     */
     record RunSettings(
             String dataset,
             double conflictPercent,
             int severity,
             long seed,
-            long iterations,
-            int epochs,
-            int batchSize,
-            float learningRate,
-            float weightDecay,
-            long evaluateEvery,
+            Long iterations,
+            Integer epochs,
+            Integer batchSize,
+            Float learningRate,
+            Float weightDecay,
+            Long evaluateEvery,
             double validationFraction,
             String backbone,
             ModelSelection selection,
             boolean resume,
             boolean allowSynthetic,
-            MethodOptions options) {
+            Map<String, String> options) {
 
-        static RunSettings parse(String method, CliArguments a, long defaultIterations, boolean syntheticAllowed) {
-            long iterations = a.getLong("iterations", 0);
-            long epochs = a.getLong("epochs", 0);
-            if (iterations > 0 && epochs > 0) {
+        static RunSettings parse(String method, CliArguments a, Long defaultIterations, boolean syntheticAllowed) {
+            Long iterations = a.has("iterations") ? a.getLong("iterations", 0) : null;
+            Integer epochs = a.has("epochs") ? (int) a.getLong("epochs", 0) : null;
+            if (iterations != null && epochs != null) {
                 throw new CliException("give either --iterations or --epochs, not both");
             }
-            if (iterations < 0 || epochs < 0) {
-                throw new CliException("--iterations and --epochs must be positive");
+            if ((iterations != null && iterations < 1) || (epochs != null && epochs < 1)) {
+                throw new CliException("--iterations and --epochs must be at least 1");
             }
-            if (iterations == 0 && epochs == 0) {
+            if (iterations == null && epochs == null) {
                 iterations = defaultIterations;
             }
             double pct = a.getDouble("conflict-pct", 1.0);
@@ -232,20 +242,35 @@ public final class TrainCommand implements Command {
                     (int) a.getLong("severity", 4),
                     a.getLong("seed", 0),
                     iterations,
-                    (int) epochs,
-                    (int) a.getLong("batch-size", 256),
-                    (float) a.getDouble("lr", 1e-3),
-                    weightDecay(a.getDouble("weight-decay", 0)),
-                    a.getLong("eval-every", 235),
+                    epochs,
+                    a.has("batch-size") ? (int) a.getLong("batch-size", 0) : null,
+                    a.has("lr") ? (float) a.getDouble("lr", 0) : null,
+                    a.has("weight-decay") ? weightDecay(a.getDouble("weight-decay", 0)) : null,
+                    a.has("eval-every") ? a.getLong("eval-every", 0) : null,
                     a.getDouble("valid-fraction", 0.1),
                     a.get("backbone", "mlp"),
-                    parseSelection(a.get("selection", "auto")),
+                    a.has("selection") ? parseSelection(a.get("selection", "auto")) : null,
                     a.has("resume"),
                     syntheticAllowed || a.has("allow-synthetic"),
-                    MethodOptions.parse(method, a));
+                    methodOptions(method, a));
         }
 
-        private static float weightDecay(double value) {
+        /** Reads the method's own options; an option of another method is refused, naming its owners. */
+        private static Map<String, String> methodOptions(String method, CliArguments a) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : MethodRegistry.optionOwners().entrySet()) {
+                if (a.has(e.getKey())) {
+                    if (!e.getValue().contains(method)) {
+                        throw new CliException(
+                                "--" + e.getKey() + " applies to " + String.join(", ", e.getValue()) + " only, not " + method);
+                    }
+                    options.put(e.getKey(), a.get(e.getKey(), null));
+                }
+            }
+            return options;
+        }
+
+        private static Float weightDecay(double value) {
             if (!(value >= 0 && Double.isFinite(value))) {
                 throw new CliException("--weight-decay must be a finite number >= 0, got " + value);
             }
@@ -287,23 +312,10 @@ public final class TrainCommand implements Command {
                     validationFraction * 100);
         }
 
-        TrainingConfig training(Path checkpoints, boolean progressBar) {
-            TrainingConfig.Builder b =
-                    TrainingConfig.builder()
-                            .optOptimizer(OptimizerConfig.adam(learningRate).optWeightDecay(weightDecay).build())
-                            .optBatchSize(batchSize)
-                            .optEvaluateEvery(evaluateEvery)
-                            .optModelSelection(selection)
-                            .optCheckpointDir(checkpoints)
-                            .optResume(resume)
-                            .optSeed(seed)
-                            .optProgressBar(progressBar);
-            if (epochs > 0) {
-                b.setEpochs(epochs);
-            } else {
-                b.setIterations(iterations);
-            }
-            return b.build();
+        TrainingOverrides training(Path checkpoints, boolean progressBar) {
+            return new TrainingOverrides(
+                    iterations, epochs, batchSize, learningRate, weightDecay, evaluateEvery, selection, seed,
+                    checkpoints, resume, progressBar);
         }
     }
 }

@@ -68,7 +68,7 @@ class DebiasCliTest {
 
         Object[] upweight = run("train", "--method", "jtt", "--upweight", "0");
         assertEquals(2, upweight[0]);
-        assertTrue(((String) upweight[1]).contains("--upweight must be"), (String) upweight[1]);
+        assertTrue(((String) upweight[1]).contains("--upweight expects a whole number >= 1"), (String) upweight[1]);
 
         Object[] both = run("train", "--method", "erm", "--iterations", "5", "--epochs", "1");
         assertEquals(2, both[0]);

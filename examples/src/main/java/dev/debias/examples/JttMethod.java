@@ -1,0 +1,66 @@
+package dev.debias.examples;
+
+import dev.debias.train.DebiasTrainer;
+import dev.debias.train.JttConfig;
+import dev.debias.train.JttTrainer;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Just Train Twice on the command line: {@link JttConfig#coloredMnist(double)} for the measured
+ * conflicting share, {@code --identification-epochs} and {@code --upweight}.
+ */
+final class JttMethod implements MethodEntry {
+
+    @Override
+    public String name() {
+        return "jtt";
+    }
+
+    @Override
+    public Map<String, String> options() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("identification-epochs", "T + 1, the epochs of the identification run");
+        options.put("upweight", "lambda_up, extra copies of each error-set sample, or auto (balancing)");
+        return options;
+    }
+
+    @Override
+    public DebiasTrainer create(Request request) {
+        MethodOptionValues o = new MethodOptionValues(request.options());
+        JttConfig preset = JttConfig.coloredMnist(request.conflictPercent());
+        var identification = request.training().applyOptimisation(preset.identification()).toBuilder();
+        if (o.has("identification-epochs")) {
+            identification.setEpochs(o.positiveInt("identification-epochs"));
+        }
+        JttConfig.Builder b =
+                preset.toBuilder()
+                        .setIdentification(identification.build())
+                        .setTraining(request.training().apply(preset.training()));
+        if (o.has("upweight")) {
+            if ("auto".equals(o.text("upweight"))) {
+                b.optBalancingUpweight();
+            } else {
+                b.optUpweight(o.positiveInt("upweight"));
+            }
+        }
+        return new JttTrainer(b.build(), request.blocks(), request.inputShape());
+    }
+
+    @Override
+    public List<Double> publishedColoredMnist() {
+        return List.of(53.0, 61.7, 74.2, 85.0);
+    }
+
+    @Override
+    public boolean paperReportsSelectedModel() {
+        return true;
+    }
+
+    @Override
+    public boolean inDemo() {
+        return false;
+    }
+}
