@@ -169,4 +169,59 @@ class DebiasCliTest {
         assertTrue(tables[3].startsWith("unbiased test accuracy (%) of the model each paper reports"), tables[3]);
         assertTrue(tables[3].contains("| gdro | 70.0 ± 2.0 (3) ✓ | 71.3 |"), tables[3]);
     }
+
+    @Test
+    void everyRegisteredMethodTrainsThroughTheCommandLine(@TempDir Path tmp) throws Exception {
+        Path root = folderDataset(tmp);
+        for (MethodEntry entry : MethodRegistry.entries()) {
+            Path out = tmp.resolve(entry.name());
+            java.util.List<String> args =
+                    new java.util.ArrayList<>(java.util.List.of(
+                            "train", "--method", entry.name(), "--dataset", root.toString(), "--iterations", "6",
+                            "--eval-every", "3", "--batch-size", "32", "--out", out.toString(), "--quiet"));
+            if (entry.options().containsKey("identification-epochs")) {
+                args.addAll(java.util.List.of("--identification-epochs", "1"));
+            }
+            Object[] result = run(args.toArray(new String[0]));
+            assertEquals(0, result[0], entry.name() + ": " + result[1]);
+            JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+            assertEquals(6, metrics.get("steps").getAsInt(), entry.name());
+            JsonObject settings = metrics.getAsJsonObject("settings");
+            assertEquals(entry.name(), settings.get("method").getAsString());
+            assertEquals(32, settings.getAsJsonObject("training").get("batchSize").getAsInt());
+            assertEquals(3, settings.getAsJsonObject("training").get("evaluateEvery").getAsInt());
+        }
+    }
+
+    @Test
+    void resumeAndOverwriteAreExplicit(@TempDir Path tmp) throws Exception {
+        String data = folderDataset(tmp).toString();
+        String out = tmp.resolve("run").toString();
+        String[] base = {"train", "--method", "erm", "--dataset", data, "--iterations", "6", "--eval-every", "3",
+            "--batch-size", "32", "--out", out, "--quiet"};
+        Object[] nothing = run(concat(base, "--resume"));
+        assertEquals(2, nothing[0]);
+        assertTrue(((String) nothing[1]).contains("nothing to resume"), (String) nothing[1]);
+        assertEquals(0, run(base)[0]);
+        Object[] again = run(base);
+        assertEquals(2, again[0]);
+        assertTrue(((String) again[1]).contains("already holds the checkpoints of a run"), (String) again[1]);
+        Object[] changed = run(concat(base, "--resume", "--lr", "0.01"));
+        assertEquals(2, changed[0]);
+        assertTrue(((String) changed[1]).contains("training.optimizer.learningRate: 0.001 -> 0.01"), (String) changed[1]);
+        assertEquals(0, run(concat(base, "--overwrite"))[0]);
+        String[] longer = base.clone();
+        longer[6] = "9";
+        Object[] resumed = run(concat(longer, "--resume"));
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        JsonObject metrics =
+                JsonParser.parseString(Files.readString(Path.of(out).resolve("metrics.json"))).getAsJsonObject();
+        assertEquals(9, metrics.get("steps").getAsInt());
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
 }
