@@ -2,9 +2,7 @@ package dev.debias.loss;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
@@ -17,7 +15,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +51,10 @@ import java.util.Map;
  * losses (\(\gamma\)) is kept in every variant; it feeds the greedy variant and {@link
  * #applyAutomaticAdjustment(double[])}.
  *
+ * <p>The parts live in their own classes: {@link GroupDroOptions} (the options, also held by
+ * {@code GroupDroConfig}), {@link GroupSums} (the group reduction), the per-variant weight update,
+ * and the values {@link RobustWeights} and {@link GroupDroStep}.
+ *
  * <p>Groups absent from the training data (\(n_g = 0\)) get weight 0 for the whole run, as in WILDS.
  * Samples whose group is unknown ({@link GroupedLabels#UNKNOWN_GROUP}) do not contribute to the
  * loss.
@@ -77,8 +78,6 @@ import java.util.Map;
  */
 public final class GroupDroLoss extends Loss {
 
-    private static final double MIN_LOSS_SUM = 1e-12;
-
     /** The Group DRO variants. */
     public enum Variant {
         /** One exponentiated-gradient distribution over all groups (Sagawa et al.). */
@@ -89,73 +88,18 @@ public final class GroupDroLoss extends Loss {
         GREEDY
     }
 
-    private final Variant variant;
-    private final int numGroups;
-    private final long[] trainCounts;
-    private final boolean[] present;
-    private final double[] trainFractions;
-    private final int[] classOfGroup;
-    private final double[] classShare;
-    private final double stepSize;
-    private final boolean normalizeLoss;
-    private final double alpha;
-    private final double gamma;
-    private final double minVarWeight;
+    private final GroupDroOptions options;
+    private final GroupWeightUpdate rule;
     private final PerSampleLoss baseLoss;
-
     private final GroupDroState state;
     private RobustWeights lastUpdate;
 
-    private GroupDroLoss(Builder builder) {
-        super(builder.name);
-        GroupSpec spec = builder.spec;
-        numGroups = spec.numGroups();
-        trainCounts = spec.groupCounts();
-        present = new boolean[numGroups];
-        trainFractions = new double[numGroups];
-        classOfGroup = new int[numGroups];
-        long total = 0;
-        for (int g = 0; g < numGroups; g++) {
-            present[g] = trainCounts[g] > 0;
-            total += trainCounts[g];
-            classOfGroup[g] = spec.classOf(g);
-        }
-        if (total == 0) {
-            throw new IllegalArgumentException(
-                    "Group DRO needs the training count of every group, but the GroupSpec's"
-                            + " counts are all 0 (use GroupSpec.fromLabels or withGroupCounts)");
-        }
-        int presentGroups = 0;
-        classShare = new double[spec.numClasses()];
-        for (int g = 0; g < numGroups; g++) {
-            trainFractions[g] = (double) trainCounts[g] / total;
-            if (present[g]) {
-                presentGroups++;
-                classShare[classOfGroup[g]]++;
-            }
-        }
-        for (int c = 0; c < classShare.length; c++) {
-            classShare[c] /= presentGroups;
-        }
-        variant = builder.variant();
-        stepSize = builder.stepSize;
-        normalizeLoss = builder.normalizeLoss;
-        alpha = builder.alpha;
-        gamma = builder.gamma;
-        minVarWeight = builder.minVarWeight;
-        baseLoss = builder.baseLoss;
-
-        double[] adjustments = builder.adjustments(numGroups);
-        double[] logits = new double[numGroups];
-        for (int g = 0; g < numGroups; g++) {
-            if (!present[g]) {
-                logits[g] = Double.NEGATIVE_INFINITY;
-                adjustments[g] = 0;
-            }
-        }
-        state =
-                new GroupDroState(
-                        logits, new double[numGroups], new boolean[numGroups], adjustments);
+    private GroupDroLoss(GroupSpec spec, GroupDroOptions options) {
+        super(options.name);
+        this.options = options;
+        this.rule = new GroupWeightUpdate(spec, options);
+        this.baseLoss = options.baseLoss;
+        this.state = rule.initialState(options.adjustments(spec.numGroups()));
     }
 
     /**
@@ -170,12 +114,21 @@ public final class GroupDroLoss extends Loss {
     }
 
     /**
+     * Returns the options of this loss.
+     *
+     * @return the options
+     */
+    public GroupDroOptions options() {
+        return options;
+    }
+
+    /**
      * Returns the variant of this loss.
      *
      * @return the variant
      */
     public Variant variant() {
-        return variant;
+        return rule.variant();
     }
 
     /**
@@ -184,7 +137,7 @@ public final class GroupDroLoss extends Loss {
      * @return the number of groups
      */
     public int numGroups() {
-        return numGroups;
+        return rule.numGroups();
     }
 
     /**
@@ -195,9 +148,7 @@ public final class GroupDroLoss extends Loss {
      * @return a copy of the weights, indexed by group
      */
     public synchronized double[] weights() {
-        return variant == Variant.GREEDY
-                ? greedyWeights(state.ema, adjustmentTerms(state.adjustments))
-                : distribution(state.logits);
+        return rule.weights(state);
     }
 
     /**
@@ -260,11 +211,7 @@ public final class GroupDroLoss extends Loss {
     }
 
     /**
-     * Computes the per-group sums of given per-sample losses.
-     *
-     * <p>Group membership is a native one-hot matrix {@code [B, G + 1]} (column 0 for unknown
-     * groups); sums and counts come from one matrix product and one column sum, followed by one
-     * host copy of {@code 2 (G + 1)} numbers.
+     * Computes the per-group sums of given per-sample losses ({@link GroupSums#compute}).
      *
      * @param perSampleLosses the losses {@code [B]}
      * @param groups the group ids {@code [B]}, values in {@code [-1, G)}
@@ -273,61 +220,7 @@ public final class GroupDroLoss extends Loss {
      *     group loss
      */
     public GroupSums groupSums(NDArray perSampleLosses, NDArray groups) {
-        if (perSampleLosses.getShape().dimension() != 1) {
-            throw new IllegalArgumentException(
-                    getName()
-                            + ": per-sample losses must have shape [B], got "
-                            + perSampleLosses.getShape());
-        }
-        long batch = perSampleLosses.getShape().get(0);
-        NDArray ids = LossInputs.asInt64(LossInputs.vector(groups, "group ids", batch, getName()));
-        long[] columnIds = new long[numGroups + 1];
-        for (int j = 0; j <= numGroups; j++) {
-            columnIds[j] = j - 1L;
-        }
-        NDArray columns =
-                ids.getManager().create(columnIds).toDevice(ids.getDevice(), false);
-        NDArray membership =
-                ids.reshape(batch, 1)
-                        .eq(columns.reshape(1, numGroups + 1))
-                        .toType(perSampleLosses.getDataType(), false);
-        NDArray allSums =
-                perSampleLosses.reshape(1, batch).matMul(membership).reshape(numGroups + 1);
-        NDArray allCounts = membership.sum(new int[] {0});
-        float[] host =
-                NDArrays.concat(new NDList(allSums.stopGradient(), allCounts))
-                        .toType(DataType.FLOAT32, false)
-                        .toFloatArray();
-        double[] sums = new double[numGroups];
-        long[] counts = new long[numGroups];
-        long unknown = Math.round(host[numGroups + 1]);
-        long counted = unknown;
-        boolean finite = Float.isFinite(host[0]);
-        for (int g = 0; g < numGroups; g++) {
-            sums[g] = host[g + 1];
-            counts[g] = Math.round(host[numGroups + 2 + g]);
-            counted += counts[g];
-            finite &= Double.isFinite(sums[g]);
-        }
-        if (!finite) {
-            // the one-hot product spreads a NaN or infinite loss over every group
-            throw new NonFiniteLossException(
-                    getName()
-                            + ": the per-sample losses contain NaN or infinite values (group sums "
-                            + Arrays.toString(sums)
-                            + "); the predictions contain NaN or infinite values");
-        }
-        if (counted != batch) {
-            throw new IllegalArgumentException(
-                    getName()
-                            + ": "
-                            + (batch - counted)
-                            + " samples of the batch have a group id outside [-1, "
-                            + numGroups
-                            + ")");
-        }
-        NDArray groupSums = allSums.get("1:");
-        return new GroupSums(groupSums, sums, counts, unknown);
+        return GroupSums.compute(perSampleLosses, groups, rule.numGroups(), getName());
     }
 
     /**
@@ -341,7 +234,7 @@ public final class GroupDroLoss extends Loss {
      *     negative or a sum is not finite
      */
     public synchronized RobustWeights prospective(double[] groupLossSums, long[] groupCounts) {
-        return advance(groupLossSums, groupCounts, false);
+        return rule.advance(state, groupLossSums, groupCounts, false);
     }
 
     /**
@@ -358,7 +251,7 @@ public final class GroupDroLoss extends Loss {
      *     negative or a sum is not finite
      */
     public synchronized RobustWeights commit(double[] groupLossSums, long[] groupCounts) {
-        RobustWeights update = advance(groupLossSums, groupCounts, true);
+        RobustWeights update = rule.advance(state, groupLossSums, groupCounts, true);
         lastUpdate = update;
         return update;
     }
@@ -370,6 +263,7 @@ public final class GroupDroLoss extends Loss {
      * @return the committed weights and loss values
      */
     public RobustWeights commit(List<GroupSums> parts) {
+        int numGroups = rule.numGroups();
         double[] sums = new double[numGroups];
         long[] counts = new long[numGroups];
         for (GroupSums part : parts) {
@@ -393,6 +287,7 @@ public final class GroupDroLoss extends Loss {
      * @return the scalar loss, attached to the manager of {@code part.sums()}
      */
     public NDArray robustLoss(GroupSums part, RobustWeights weights) {
+        int numGroups = rule.numGroups();
         if (weights.weights.length != numGroups || part.lossSums.length != numGroups) {
             throw new IllegalArgumentException(
                     getName() + ": group sums and weights must cover " + numGroups + " groups");
@@ -418,7 +313,7 @@ public final class GroupDroLoss extends Loss {
      * @param predictions the model outputs
      * @return the robust loss (adjusted, as {@link #evaluate}) and the committed weights
      */
-    public Step step(NDList labels, NDList predictions) {
+    public GroupDroStep step(NDList labels, NDList predictions) {
         return step(groupSums(labels, predictions));
     }
 
@@ -430,14 +325,14 @@ public final class GroupDroLoss extends Loss {
      * @param groups the group ids {@code [B]}
      * @return the robust loss (adjusted, as {@link #evaluate}) and the committed weights
      */
-    public Step update(NDArray perSampleLosses, NDArray groups) {
+    public GroupDroStep update(NDArray perSampleLosses, NDArray groups) {
         return step(groupSums(perSampleLosses, groups));
     }
 
-    private Step step(GroupSums part) {
+    private GroupDroStep step(GroupSums part) {
         RobustWeights weights = commit(part.lossSums, part.counts);
         NDArray loss = robustLoss(part, weights).add((float) weights.adjustmentOffset);
-        return new Step(loss, weights);
+        return new GroupDroStep(loss, weights);
     }
 
     /**
@@ -480,6 +375,7 @@ public final class GroupDroLoss extends Loss {
      * @throws IllegalArgumentException if the array does not have {@code G} finite entries
      */
     public synchronized void applyAutomaticAdjustment(double[] validationGroupLosses) {
+        int numGroups = rule.numGroups();
         if (validationGroupLosses.length != numGroups) {
             throw new IllegalArgumentException(
                     getName()
@@ -498,13 +394,7 @@ public final class GroupDroLoss extends Loss {
                                 + validationGroupLosses[g]);
             }
         }
-        for (int g = 0; g < numGroups; g++) {
-            state.adjustments[g] =
-                    present[g]
-                            ? Math.max(0, validationGroupLosses[g] - state.ema[g])
-                                    * Math.sqrt(trainCounts[g])
-                            : 0;
-        }
+        rule.applyAutomaticAdjustment(state, validationGroupLosses);
     }
 
     /**
@@ -515,7 +405,7 @@ public final class GroupDroLoss extends Loss {
      * @throws IOException if writing fails
      */
     public synchronized void saveState(DataOutputStream out) throws IOException {
-        state.write(out, variant);
+        state.write(out, rule.variant());
     }
 
     /**
@@ -527,168 +417,8 @@ public final class GroupDroLoss extends Loss {
      *     unchanged
      */
     public synchronized void loadState(DataInputStream in) throws IOException {
-        state.copyFrom(GroupDroState.read(in, variant, present));
+        state.copyFrom(GroupDroState.read(in, rule.variant(), rule.present()));
         lastUpdate = null;
-    }
-
-    private RobustWeights advance(double[] sums, long[] counts, boolean commit) {
-        if (sums.length != numGroups || counts.length != numGroups) {
-            throw new IllegalArgumentException(
-                    getName()
-                            + ": expected "
-                            + numGroups
-                            + " group sums and counts, got "
-                            + sums.length
-                            + " and "
-                            + counts.length);
-        }
-        double[] means = new double[numGroups];
-        for (int g = 0; g < numGroups; g++) {
-            if (counts[g] < 0 || !Double.isFinite(sums[g])) {
-                throw new IllegalArgumentException(
-                        getName()
-                                + ": group "
-                                + g
-                                + " has count "
-                                + counts[g]
-                                + " and loss sum "
-                                + sums[g]);
-            }
-            means[g] = counts[g] > 0 ? sums[g] / counts[g] : 0;
-        }
-        GroupDroState next = state.copy();
-        for (int g = 0; g < numGroups; g++) {
-            double previous =
-                    state.initialized[g] ? (counts[g] > 0 ? 1 - gamma : 1) : 0;
-            next.ema[g] = previous * state.ema[g] + (1 - previous) * means[g];
-            next.initialized[g] = state.initialized[g] || counts[g] > 0;
-        }
-        double[] adjustment = adjustmentTerms(state.adjustments);
-        double[] weights;
-        double offset = 0;
-        if (variant == Variant.GREEDY) {
-            weights = greedyWeights(next.ema, adjustment);
-        } else {
-            double[] ascent = new double[numGroups];
-            double total = 0;
-            for (int g = 0; g < numGroups; g++) {
-                if (present[g]) {
-                    ascent[g] = means[g] + adjustment[g];
-                    total += ascent[g];
-                }
-            }
-            double scale = normalizeLoss ? 1 / Math.max(total, MIN_LOSS_SUM) : 1;
-            for (int g = 0; g < numGroups; g++) {
-                if (present[g]) {
-                    next.logits[g] += stepSize * ascent[g] * scale;
-                }
-            }
-            recentre(next.logits);
-            weights = distribution(next.logits);
-            for (int g = 0; g < numGroups; g++) {
-                offset += weights[g] * adjustment[g];
-            }
-        }
-        double unadjusted = 0;
-        for (int g = 0; g < numGroups; g++) {
-            unadjusted += weights[g] * means[g];
-        }
-        next.steps++;
-        if (commit) {
-            state.copyFrom(next);
-        }
-        return new RobustWeights(weights, means, counts.clone(), offset, unadjusted);
-    }
-
-    /** Returns \(C_g / \sqrt{n_g}\) for groups in the training data, 0 for the others. */
-    private double[] adjustmentTerms(double[] constants) {
-        double[] terms = new double[numGroups];
-        for (int g = 0; g < numGroups; g++) {
-            terms[g] = present[g] ? constants[g] / Math.sqrt(trainCounts[g]) : 0;
-        }
-        return terms;
-    }
-
-    /** Shifts the logits of each partition (all groups, or each class) to a maximum of 0. */
-    private void recentre(double[] logits) {
-        int partitions = variant == Variant.CLASS_CONDITIONAL ? classShare.length : 1;
-        double[] max = new double[partitions];
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                int p = partition(g);
-                max[p] = Math.max(max[p], logits[g]);
-            }
-        }
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                logits[g] -= max[partition(g)];
-            }
-        }
-    }
-
-    private int partition(int group) {
-        return variant == Variant.CLASS_CONDITIONAL ? classOfGroup[group] : 0;
-    }
-
-    /** Softmax of the logits over all groups, or within each class weighted by its share. */
-    private double[] distribution(double[] logits) {
-        int partitions = variant == Variant.CLASS_CONDITIONAL ? classShare.length : 1;
-        double[] max = new double[partitions];
-        Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                max[partition(g)] = Math.max(max[partition(g)], logits[g]);
-            }
-        }
-        double[] norm = new double[partitions];
-        double[] weights = new double[numGroups];
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                weights[g] = Math.exp(logits[g] - max[partition(g)]);
-                norm[partition(g)] += weights[g];
-            }
-        }
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                double share = variant == Variant.CLASS_CONDITIONAL ? classShare[classOfGroup[g]] : 1;
-                weights[g] = share * weights[g] / norm[partition(g)];
-            }
-        }
-        return weights;
-    }
-
-    /**
-     * The greedy top-\(\alpha\) weights: groups in descending order of EMA plus adjustment get
-     * \(n_g / (\alpha N)\) while the cumulative training fraction stays within \(\alpha\), the
-     * next group the remainder; then {@code minVarWeight} of the training fractions is mixed in.
-     */
-    private double[] greedyWeights(double[] ema, double[] adjustment) {
-        List<Integer> order = new ArrayList<>();
-        for (int g = 0; g < numGroups; g++) {
-            if (present[g]) {
-                order.add(g);
-            }
-        }
-        order.sort(
-                (a, b) -> Double.compare(ema[b] + adjustment[b], ema[a] + adjustment[a]));
-        double[] weights = new double[numGroups];
-        double cumulative = 0;
-        double assigned = 0;
-        for (int g : order) {
-            cumulative += trainFractions[g];
-            if (cumulative <= alpha) {
-                weights[g] = trainFractions[g] / alpha;
-                assigned += weights[g];
-            } else {
-                weights[g] = 1 - assigned;
-                break;
-            }
-        }
-        for (int g = 0; g < numGroups; g++) {
-            weights[g] = trainFractions[g] * minVarWeight + weights[g] * (1 - minVarWeight);
-        }
-        return weights;
     }
 
     /** Commits one Group DRO step per training batch, for {@code EasyTrain}. */
@@ -714,197 +444,10 @@ public final class GroupDroLoss extends Loss {
         }
     }
 
-    /** The per-group loss sums of one batch or split: native for the gradient, host for the state. */
-    public static final class GroupSums {
-
-        private final NDArray sums;
-        private final double[] lossSums;
-        private final long[] counts;
-        private final long unknownCount;
-
-        GroupSums(NDArray sums, double[] lossSums, long[] counts, long unknownCount) {
-            this.sums = sums;
-            this.lossSums = lossSums;
-            this.counts = counts;
-            this.unknownCount = unknownCount;
-        }
-
-        /**
-         * Returns the native, differentiable group sums \(S_g = \sum_{i: g_i = g} \ell_i\).
-         *
-         * @return the sums {@code [G]}
-         */
-        public NDArray sums() {
-            return sums;
-        }
-
-        /**
-         * Returns a host copy of the detached group sums.
-         *
-         * @return the sums, indexed by group
-         */
-        public double[] lossSums() {
-            return lossSums.clone();
-        }
-
-        /**
-         * Returns the number of samples of each group.
-         *
-         * @return the counts, indexed by group
-         */
-        public long[] counts() {
-            return counts.clone();
-        }
-
-        /**
-         * Returns the number of samples with an unknown group, which do not enter the loss.
-         *
-         * @return the count of samples with group {@code -1}
-         */
-        public long unknownCount() {
-            return unknownCount;
-        }
-    }
-
-    /** The group weights and loss values of one (committed or prospective) Group DRO step. */
-    public static final class RobustWeights {
-
-        private final double[] weights;
-        private final double[] groupLosses;
-        private final long[] groupCounts;
-        private final double adjustmentOffset;
-        private final double unadjustedLoss;
-
-        RobustWeights(
-                double[] weights,
-                double[] groupLosses,
-                long[] groupCounts,
-                double adjustmentOffset,
-                double unadjustedLoss) {
-            this.weights = weights;
-            this.groupLosses = groupLosses;
-            this.groupCounts = groupCounts;
-            this.adjustmentOffset = adjustmentOffset;
-            this.unadjustedLoss = unadjustedLoss;
-        }
-
-        /**
-         * Returns the weight \(w_g\) of every group in the robust loss (they sum to 1).
-         *
-         * @return a copy of the weights
-         */
-        public double[] weights() {
-            return weights.clone();
-        }
-
-        /**
-         * Returns the batch mean loss \(L_g\) of every group (0 where the batch has none).
-         *
-         * @return a copy of the group losses
-         */
-        public double[] groupLosses() {
-            return groupLosses.clone();
-        }
-
-        /**
-         * Returns the batch count of every group.
-         *
-         * @return a copy of the counts
-         */
-        public long[] groupCounts() {
-            return groupCounts.clone();
-        }
-
-        /**
-         * Returns the constant \(\sum_g w_g C_g / \sqrt{n_g}\) that the adjustment adds to the
-         * robust loss (0 for the greedy variant).
-         *
-         * @return the offset
-         */
-        public double adjustmentOffset() {
-            return adjustmentOffset;
-        }
-
-        /**
-         * Returns \(\sum_g w_g L_g\), the robust loss without the adjustment offset (the value to
-         * log).
-         *
-         * @return the unadjusted robust loss
-         */
-        public double unadjustedLoss() {
-            return unadjustedLoss;
-        }
-
-        /**
-         * Returns the robust loss including the adjustment offset, the value {@link
-         * GroupDroLoss#evaluate} returns.
-         *
-         * @return the adjusted robust loss
-         */
-        public double adjustedLoss() {
-            return unadjustedLoss + adjustmentOffset;
-        }
-
-        /** {@inheritDoc} */
-        @Override
-        public String toString() {
-            return "RobustWeights{weights="
-                    + Arrays.toString(weights)
-                    + ", groupLosses="
-                    + Arrays.toString(groupLosses)
-                    + ", unadjustedLoss="
-                    + unadjustedLoss
-                    + ", adjustmentOffset="
-                    + adjustmentOffset
-                    + '}';
-        }
-    }
-
-    /** The result of one committed training step: the loss to back-propagate and the weights. */
-    public static final class Step {
-
-        private final NDArray loss;
-        private final RobustWeights weights;
-
-        Step(NDArray loss, RobustWeights weights) {
-            this.loss = loss;
-            this.weights = weights;
-        }
-
-        /**
-         * Returns the scalar robust loss (with the adjustment offset) to back-propagate.
-         *
-         * @return the loss
-         */
-        public NDArray loss() {
-            return loss;
-        }
-
-        /**
-         * Returns the weights and loss values committed by this step.
-         *
-         * @return the committed weights
-         */
-        public RobustWeights weights() {
-            return weights;
-        }
-    }
-
-    /** Builds a {@link GroupDroLoss}. */
-    public static final class Builder {
+    /** Builds a {@link GroupDroLoss} over the groups of a training set. */
+    public static final class Builder extends GroupDroOptions.BaseBuilder<Builder> {
 
         private final GroupSpec spec;
-        private String name = "GroupDRO";
-        private double stepSize = 0.01;
-        private double[] adjustmentVector;
-        private double adjustment;
-        private boolean normalizeLoss;
-        private boolean greedy;
-        private boolean classConditional;
-        private double alpha = 0.2;
-        private double gamma = 0.1;
-        private double minVarWeight;
-        private PerSampleLoss baseLoss = new CrossEntropy();
 
         Builder(GroupSpec spec) {
             if (spec == null) {
@@ -913,178 +456,10 @@ public final class GroupDroLoss extends Loss {
             this.spec = spec;
         }
 
-        /**
-         * Sets the display name.
-         *
-         * @param name the name; default {@code "GroupDRO"}
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = name;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
-        }
-
-        /**
-         * Sets the exponentiated-gradient step size \(\eta\) ({@code robust_step_size}).
-         *
-         * @param eta the step size, finite and {@code >= 0}; default 0.01
-         * @return this builder
-         */
-        public Builder optStepSize(double eta) {
-            if (!(eta >= 0) || Double.isInfinite(eta)) {
-                throw new IllegalArgumentException("step size must be finite and >= 0, got " + eta);
-            }
-            this.stepSize = eta;
-            return this;
-        }
-
-        /**
-         * Sets one generalisation-adjustment constant {@code C} for all groups (the term
-         * \(C/\sqrt{n_g}\) is added to each group's loss).
-         *
-         * @param c the constant, finite and {@code >= 0}; default 0
-         * @return this builder
-         */
-        public Builder optGeneralizationAdjustment(double c) {
-            checkAdjustment(c, "the adjustment");
-            this.adjustment = c;
-            this.adjustmentVector = null;
-            return this;
-        }
-
-        /**
-         * Sets one generalisation-adjustment constant \(C_g\) per group, applied element-wise.
-         *
-         * @param c the constants, {@code G} finite values {@code >= 0}
-         * @return this builder
-         */
-        public Builder optGeneralizationAdjustment(double[] c) {
-            if (c.length != spec.numGroups()) {
-                throw new IllegalArgumentException(
-                        "expected " + spec.numGroups() + " adjustments, got " + c.length);
-            }
-            for (int g = 0; g < c.length; g++) {
-                checkAdjustment(c[g], "the adjustment of group " + g);
-            }
-            this.adjustmentVector = c.clone();
-            return this;
-        }
-
-        private static void checkAdjustment(double c, String what) {
-            if (!(c >= 0) || Double.isInfinite(c)) {
-                throw new IllegalArgumentException(what + " must be finite and >= 0, got " + c);
-            }
-        }
-
-        /**
-         * Divides the adjusted group losses by their sum before the exponentiated-gradient step
-         * ({@code normalize_loss}); ignored by the greedy variant.
-         *
-         * @param normalize true to normalise; default false
-         * @return this builder
-         */
-        public Builder optNormalizeLoss(boolean normalize) {
-            this.normalizeLoss = normalize;
-            return this;
-        }
-
-        /**
-         * Selects the greedy top-\(\alpha\) variant ({@code btl}).
-         *
-         * @param btl true for the greedy variant; default false
-         * @return this builder
-         */
-        public Builder optBtl(boolean btl) {
-            this.greedy = btl;
-            return this;
-        }
-
-        /**
-         * Sets the fraction \(\alpha\) of the training data the greedy variant concentrates on.
-         *
-         * @param alpha in {@code (0, 1]}; default 0.2
-         * @return this builder
-         */
-        public Builder optAlpha(double alpha) {
-            if (!(alpha > 0 && alpha <= 1)) {
-                throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
-            }
-            this.alpha = alpha;
-            return this;
-        }
-
-        /**
-         * Sets the rate \(\gamma\) of the exponential moving average of the group losses.
-         *
-         * @param gamma in {@code (0, 1]}; default 0.1
-         * @return this builder
-         */
-        public Builder optGamma(double gamma) {
-            if (!(gamma > 0 && gamma <= 1)) {
-                throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
-            }
-            this.gamma = gamma;
-            return this;
-        }
-
-        /**
-         * Sets the share of the training fractions mixed into the greedy weights.
-         *
-         * @param weight in {@code [0, 1]}; default 0
-         * @return this builder
-         */
-        public Builder optMinVarWeight(double weight) {
-            if (!(weight >= 0 && weight <= 1)) {
-                throw new IllegalArgumentException("minVarWeight must be in [0, 1], got " + weight);
-            }
-            this.minVarWeight = weight;
-            return this;
-        }
-
-        /**
-         * Selects the class-conditional variant: one distribution per class (CAMEL's {@code
-         * gdro_mixed}).
-         *
-         * @param classConditional true for the class-conditional variant; default false
-         * @return this builder
-         */
-        public Builder optClassConditional(boolean classConditional) {
-            this.classConditional = classConditional;
-            return this;
-        }
-
-        /**
-         * Sets the per-sample loss whose group means Group DRO weighs.
-         *
-         * @param loss the per-sample loss; default {@link CrossEntropy}
-         * @return this builder
-         */
-        public Builder optBaseLoss(PerSampleLoss loss) {
-            if (loss == null) {
-                throw new IllegalArgumentException("the base loss must not be null");
-            }
-            this.baseLoss = loss;
-            return this;
-        }
-
-        Variant variant() {
-            if (greedy && classConditional) {
-                throw new IllegalArgumentException(
-                        "the greedy (btl) and class-conditional variants cannot be combined");
-            }
-            if (greedy) {
-                return Variant.GREEDY;
-            }
-            return classConditional ? Variant.CLASS_CONDITIONAL : Variant.STANDARD;
-        }
-
-        double[] adjustments(int groups) {
-            if (adjustmentVector != null) {
-                return adjustmentVector.clone();
-            }
-            double[] constants = new double[groups];
-            Arrays.fill(constants, adjustment);
-            return constants;
         }
 
         /**
@@ -1095,7 +470,7 @@ public final class GroupDroLoss extends Loss {
          *     conflict
          */
         public GroupDroLoss build() {
-            return new GroupDroLoss(this);
+            return new GroupDroLoss(spec, GroupDroOptions.of(this));
         }
     }
 }

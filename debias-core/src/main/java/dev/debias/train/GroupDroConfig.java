@@ -4,34 +4,29 @@ import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.loss.GroupDroLoss;
+import dev.debias.loss.GroupDroOptions;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Settings of Group DRO (Sagawa et al., "Distributionally Robust Neural Networks for Group
- * Shifts", ICLR 2020): the shared {@link TrainingConfig}, the exponentiated-gradient step size
- * {@code eta} (0.01), the generalization adjustment {@code C} (0), loss normalisation, the
- * greedy top-alpha ({@code btl}) variant, CAMEL's class-conditional variant, and group-balanced
- * sampling (on by default: the paper's commands pair {@code --robust} with {@code
- * --reweight_groups}).
+ * Shifts", ICLR 2020): the shared {@link TrainingConfig}, every option of the loss ({@link
+ * GroupDroOptions}: the exponentiated-gradient step size {@code eta} (0.01), the generalization
+ * adjustment {@code C} (0, or one per group), loss normalisation, the greedy top-alpha ({@code
+ * btl}) variant, CAMEL's class-conditional variant, the EMA rate, minVarWeight and the base
+ * loss), and group-balanced sampling (on by default: the paper's commands pair {@code --robust}
+ * with {@code --reweight_groups}).
  */
 public final class GroupDroConfig {
 
     private final TrainingConfig training;
-    private final double stepSize;
-    private final double generalizationAdjustment;
-    private final boolean normalizeLoss;
-    private final boolean btl;
-    private final double alpha;
-    private final boolean classConditional;
+    private final GroupDroOptions loss;
     private final boolean groupBalanced;
 
     private GroupDroConfig(Builder b) {
         this.training = b.training;
-        this.stepSize = b.stepSize;
-        this.generalizationAdjustment = b.generalizationAdjustment;
-        this.normalizeLoss = b.normalizeLoss;
-        this.btl = b.btl;
-        this.alpha = b.alpha;
-        this.classConditional = b.classConditional;
+        this.loss = b.loss;
         this.groupBalanced = b.groupBalanced;
     }
 
@@ -69,19 +64,7 @@ public final class GroupDroConfig {
      * @return the loss
      */
     public GroupDroLoss newLoss(GroupSpec spec) {
-        GroupDroLoss.Builder b =
-                GroupDroLoss.builder(spec)
-                        .optStepSize(stepSize)
-                        .optNormalizeLoss(normalizeLoss)
-                        .optBtl(btl)
-                        .optClassConditional(classConditional);
-        if (generalizationAdjustment > 0) {
-            b.optGeneralizationAdjustment(generalizationAdjustment);
-        }
-        if (btl) {
-            b.optAlpha(alpha);
-        }
-        return b.build();
+        return GroupDroLoss.builder(spec).optOptions(loss).build();
     }
 
     /**
@@ -94,6 +77,15 @@ public final class GroupDroConfig {
     }
 
     /**
+     * Returns the options of the loss.
+     *
+     * @return the loss options
+     */
+    public GroupDroOptions loss() {
+        return loss;
+    }
+
+    /**
      * Returns whether batches are drawn group-balanced.
      *
      * @return true for group-balanced sampling
@@ -103,29 +95,24 @@ public final class GroupDroConfig {
     }
 
     /**
-     * Returns the exponentiated-gradient step size.
+     * Returns the step size eta.
      *
      * @return eta
      */
     public double stepSize() {
-        return stepSize;
+        return loss.stepSize();
     }
 
     /**
      * Describes every setting as data (run manifests, resume checks).
      *
-     * @return the settings, {@code training} holding the shared ones
+     * @return the settings, {@code training} holding the shared ones and {@code loss} the loss's
      */
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "gdro");
         json.add("training", training.describe());
-        json.addProperty("stepSize", stepSize);
-        json.addProperty("generalizationAdjustment", generalizationAdjustment);
-        json.addProperty("normalizeLoss", normalizeLoss);
-        json.addProperty("btl", btl);
-        json.addProperty("alpha", alpha);
-        json.addProperty("classConditional", classConditional);
+        json.add("loss", loss.describe());
         json.addProperty("groupBalanced", groupBalanced);
         return json;
     }
@@ -138,12 +125,7 @@ public final class GroupDroConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.training = training;
-        b.stepSize = stepSize;
-        b.generalizationAdjustment = generalizationAdjustment;
-        b.normalizeLoss = normalizeLoss;
-        b.btl = btl;
-        b.alpha = alpha;
-        b.classConditional = classConditional;
+        b.loss = loss;
         b.groupBalanced = groupBalanced;
         return b;
     }
@@ -152,12 +134,7 @@ public final class GroupDroConfig {
     public static final class Builder {
 
         private TrainingConfig training = TrainingConfig.builder().build();
-        private double stepSize = 0.01;
-        private double generalizationAdjustment;
-        private boolean normalizeLoss;
-        private boolean btl;
-        private double alpha = 0.2;
-        private boolean classConditional;
+        private GroupDroOptions loss = GroupDroOptions.builder().build();
         private boolean groupBalanced = true;
 
         Builder() {}
@@ -169,7 +146,23 @@ public final class GroupDroConfig {
          * @return this builder
          */
         public Builder setTraining(TrainingConfig config) {
-            this.training = java.util.Objects.requireNonNull(config, "training");
+            this.training = Objects.requireNonNull(config, "training");
+            return this;
+        }
+
+        /**
+         * Sets every option of the loss.
+         *
+         * @param options the loss options
+         * @return this builder
+         */
+        public Builder optLoss(GroupDroOptions options) {
+            this.loss = Objects.requireNonNull(options, "loss");
+            return this;
+        }
+
+        private Builder change(UnaryOperator<GroupDroOptions.Builder> edit) {
+            this.loss = edit.apply(GroupDroOptions.builder().optOptions(loss)).build();
             return this;
         }
 
@@ -183,8 +176,7 @@ public final class GroupDroConfig {
             if (!(eta > 0)) {
                 throw new IllegalArgumentException("Group DRO step size must be positive, got " + eta);
             }
-            this.stepSize = eta;
-            return this;
+            return change(b -> b.optStepSize(eta));
         }
 
         /**
@@ -194,11 +186,7 @@ public final class GroupDroConfig {
          * @return this builder
          */
         public Builder optGeneralizationAdjustment(double c) {
-            if (c < 0) {
-                throw new IllegalArgumentException("generalization adjustment must be >= 0, got " + c);
-            }
-            this.generalizationAdjustment = c;
-            return this;
+            return change(b -> b.optGeneralizationAdjustment(c));
         }
 
         /**
@@ -208,8 +196,7 @@ public final class GroupDroConfig {
          * @return this builder
          */
         public Builder optNormalizeLoss(boolean value) {
-            this.normalizeLoss = value;
-            return this;
+            return change(b -> b.optNormalizeLoss(value));
         }
 
         /**
@@ -220,9 +207,7 @@ public final class GroupDroConfig {
          * @return this builder
          */
         public Builder optBtl(boolean value, double fraction) {
-            this.btl = value;
-            this.alpha = fraction;
-            return this;
+            return change(b -> b.optBtl(value).optAlpha(fraction));
         }
 
         /**
@@ -232,8 +217,7 @@ public final class GroupDroConfig {
          * @return this builder
          */
         public Builder optClassConditional(boolean value) {
-            this.classConditional = value;
-            return this;
+            return change(b -> b.optClassConditional(value));
         }
 
         /**

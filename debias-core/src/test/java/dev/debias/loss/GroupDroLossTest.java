@@ -65,8 +65,8 @@ class GroupDroLossTest {
                         .build();
         assertArrayEquals(new double[] {0.25, 0.25, 0.25, 0.25}, loss.weights(), 1e-12);
         try (NDManager manager = NDManager.newBaseManager()) {
-            GroupDroLoss.Step step = loss.update(losses(manager), groups(manager));
-            GroupDroLoss.RobustWeights w = step.weights();
+            GroupDroStep step = loss.update(losses(manager), groups(manager));
+            RobustWeights w = step.weights();
             // adjustment C / sqrt(n) = 2 / [2, 1, 1, 2] = [1, 2, 2, 1]
             // A = L + adj = [3, 4, 2, 1.5]; logits s = 0.1 A = [0.3, 0.4, 0.2, 0.15]
             // q = softmax(s) = e^s / 5.2249212 = [0.2583501, 0.2855210, 0.2337649, 0.2223640]
@@ -88,7 +88,7 @@ class GroupDroLossTest {
             // Second step, L' = [1, -, 4, 1.5] (losses [1, 4, 1.5] in groups [0, 2, 3]):
             // s += 0.1 (L' + adj) = [0.3, 0.4, 0.2, 0.15] + [0.2, 0.2, 0.6, 0.25]
             // q = softmax([0.5, 0.6, 0.8, 0.4]) = [0.2293648, 0.2534873, 0.3096101, 0.2075378]
-            GroupDroLoss.Step second =
+            GroupDroStep second =
                     loss.update(
                             manager.create(new float[] {1f, 4f, 1.5f}),
                             manager.create(new long[] {0, 2, 3}));
@@ -113,7 +113,7 @@ class GroupDroLossTest {
                         .optNormalizeLoss(true)
                         .build();
         try (NDManager manager = NDManager.newBaseManager()) {
-            GroupDroLoss.RobustWeights w = loss.update(losses(manager), groups(manager)).weights();
+            RobustWeights w = loss.update(losses(manager), groups(manager)).weights();
             // A = [3, 4, 2, 1.5], sum 10.5: s = 0.1 A / 10.5
             // q = softmax(s) = [0.2508840, 0.2532847, 0.2485059, 0.2473254]
             assertArrayEquals(
@@ -136,7 +136,7 @@ class GroupDroLossTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray perSample = losses(manager);
             perSample.setRequiresGradient(true);
-            GroupDroLoss.Step step;
+            GroupDroStep step;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 step = loss.update(perSample, groups(manager));
                 collector.backward(step.loss());
@@ -171,7 +171,7 @@ class GroupDroLossTest {
             assertArrayEquals(new double[] {0.25, 0.25, 0.25, 0.25}, loss.weights(), 0);
             // every group loss is ln 2, so the robust loss is ln 2 whatever the weights
             assertEquals((float) Math.log(2), first, 1e-6f);
-            GroupDroLoss.Step step = loss.step(labels, predictions);
+            GroupDroStep step = loss.step(labels, predictions);
             assertEquals(first, step.loss().getFloat(), 1e-6f);
             assertEquals(1, loss.numSteps());
             assertEquals(step.weights(), loss.lastUpdate());
@@ -185,7 +185,7 @@ class GroupDroLossTest {
                 GroupDroLoss.builder(spec).optStepSize(1).optGeneralizationAdjustment(1).build();
         assertArrayEquals(new double[] {1 / 3.0, 0, 1 / 3.0, 1 / 3.0}, loss.weights(), 1e-12);
         try (NDManager manager = NDManager.newBaseManager()) {
-            GroupDroLoss.RobustWeights w =
+            RobustWeights w =
                     loss.update(
                                     manager.create(new float[] {1f, 5f}),
                                     manager.create(new long[] {0, 1}))
@@ -200,7 +200,7 @@ class GroupDroLossTest {
     void unknownGroupsAreIgnoredAndBadGroupsRejected() {
         GroupDroLoss loss = GroupDroLoss.builder(spec()).build();
         try (NDManager manager = NDManager.newBaseManager()) {
-            GroupDroLoss.GroupSums sums =
+            GroupSums sums =
                     loss.groupSums(
                             manager.create(new float[] {1f, 7f, 2f}),
                             manager.create(new long[] {0, -1, 0}));
@@ -238,7 +238,7 @@ class GroupDroLossTest {
             //   g0: cumulative 0.5 <= 0.6 -> 0.4 / 0.6 = 2/3
             //   g3: cumulative 0.9 >  0.6 -> remainder 1 - 5/6 = 1/6; g2 -> 0
             // mixed with the fractions: 0.5 frac + 0.5 w = [0.5333333, 0.1333333, 0.05, 0.2833333]
-            GroupDroLoss.RobustWeights w =
+            RobustWeights w =
                     loss.update(
                                     manager.create(new float[] {1f, 3f, 3f, 0.5f}),
                                     manager.create(new long[] {0, 0, 1, 3}))
@@ -264,7 +264,7 @@ class GroupDroLossTest {
             // step 2: L = [1, 0, 2, 9] -> EMA = 0.9 EMA + 0.1 L = [1, 3.6, 2, 3.6]: a tie that
             // keeps group order (1 before 3); step 3: L = [1, 0, 2, 9] -> [1, 3.24, 2, 4.14]
             loss.update(manager.create(new float[] {1f, 0f, 2f, 9f}), groups);
-            GroupDroLoss.RobustWeights w =
+            RobustWeights w =
                     loss.update(manager.create(new float[] {1f, 0f, 2f, 9f}), groups).weights();
             assertArrayEquals(new double[] {1, 3.24, 2, 4.14}, loss.groupLossEma(), 1e-6);
             assertArrayEquals(new double[] {0, 0, 0, 1}, w.weights(), 1e-12);
@@ -283,7 +283,7 @@ class GroupDroLossTest {
             // class 0 (groups 0, 1): softmax([1, 2]) = [0.2689414, 0.7310586]
             // class 1 (groups 2, 3): softmax([0.5, 0.5]) = [0.5, 0.5]; f_c = 2/4 = 0.5 each
             // w = [0.1344707, 0.3655293, 0.25, 0.25]; robust = 0.1344707 + 0.7310586 + 0.25
-            GroupDroLoss.RobustWeights w =
+            RobustWeights w =
                     loss.update(
                                     manager.create(new float[] {1f, 2f, 0.5f, 0.5f}),
                                     manager.create(new long[] {0, 1, 2, 3}))
@@ -306,7 +306,7 @@ class GroupDroLossTest {
             NDArray y = manager.create(new long[] {0, 1, 1, 0});
             NDArray g = manager.create(new long[] {0, 3, 2, 1});
             NDArray idx = manager.create(new long[] {0, 1, 2, 3});
-            GroupDroLoss.Step step = full.step(new NDList(y, g, idx), new NDList(logits));
+            GroupDroStep step = full.step(new NDList(y, g, idx), new NDList(logits));
 
             // Two splits as EasyTrain reports them for two devices (all CPU devices are equal as
             // map keys, so two GPU ids serve as keys; the arrays stay on the CPU).
@@ -462,7 +462,7 @@ class GroupDroLossTest {
         assertThrows(IllegalArgumentException.class, () -> GroupDroLoss.builder(spec()).optAlpha(0));
         assertThrows(
                 IllegalArgumentException.class,
-                () -> GroupDroLoss.builder(spec()).optGeneralizationAdjustment(new double[] {1}));
+                () -> GroupDroLoss.builder(spec()).optGeneralizationAdjustment(new double[] {1}).build());
         assertThrows(
                 IllegalArgumentException.class,
                 () -> GroupDroLoss.builder(spec()).optGeneralizationAdjustment(-1));

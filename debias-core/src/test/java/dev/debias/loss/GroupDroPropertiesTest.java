@@ -144,19 +144,19 @@ class GroupDroPropertiesTest {
             logits.setRequiresGradient(true);
             logitsCopy.setRequiresGradient(true);
 
-            GroupDroLoss.Step step;
+            GroupDroStep step;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 step = full.step(labels, new NDList(logits));
                 collector.backward(step.loss());
             }
-            GroupDroLoss.RobustWeights committed;
+            RobustWeights committed;
             float splitLoss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 String first = "0:" + cut;
                 String second = cut + ":";
-                GroupDroLoss.GroupSums a =
+                GroupSums a =
                         split.groupSums(slice(labels, first), new NDList(logitsCopy.get(first)));
-                GroupDroLoss.GroupSums b =
+                GroupSums b =
                         split.groupSums(slice(labels, second), new NDList(logitsCopy.get(second)));
                 committed = split.commit(List.of(a, b));
                 NDArray total =
