@@ -37,6 +37,27 @@ public final class ErmConfig {
     }
 
     /**
+     * Returns DisEnt's "vanilla" Colored MNIST baseline (Lee et al., NeurIPS 2021): Adam lr 0.01
+     * without decay, batch 256, 50,000 steps, validation every 500 steps, the model selected by
+     * unbiased validation accuracy (the final one is reported too). Train it on DisEnt's MLP
+     * {@code 2352 -> 100 -> 100 -> 16 -> 10} ({@code ColoredMnistMlp.disent()}), not LfF's.
+     *
+     * @return the preset
+     */
+    public static ErmConfig disentVanilla() {
+        return builder()
+                .setTraining(
+                        TrainingConfig.builder()
+                                .optOptimizer(OptimizerConfig.adam(0.01f).build())
+                                .optBatchSize(256)
+                                .setIterations(50_000)
+                                .optEvaluateEvery(500)
+                                .optModelSelection(ModelSelection.UNBIASED)
+                                .build())
+                .build();
+    }
+
+    /**
      * Returns the shared training settings.
      *
      * @return the training config

@@ -63,7 +63,7 @@ public final class BenchCommand implements Command {
                     entry.create(
                             new MethodEntry.Request(
                                     training, java.util.Map.of(), 1.0,
-                                    () -> Backbones.create("mlp", 10, sample), new Shape(1).addAll(sample)))) {
+                                    () -> Backbones.create(entry.defaultBackbone(), 10, sample), new Shape(1).addAll(sample)))) {
                 TrainingResult result = trainer.fit(train, validation);
                 int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();
                 System.out.printf(Locale.ROOT, "method: %s, device: %s, batch: %d%n", method, trainer.device(), batchSize);

@@ -25,7 +25,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 /**
- * {@code debias demo}, the main job: trains ERM, Group DRO and LfF on Colored MNIST (1 %
+ * {@code debias demo}, the main job: trains ERM, Group DRO, LfF and DisEnt on Colored MNIST (1 %
  * bias-conflicting by default), prints the per-method comparison and each method's per-group
  * test table, and writes every run's {@code metrics.json} and a PNG chart (aligned, conflicting
  * and worst-group test accuracy per method; validation curves) into the output folder.
@@ -42,7 +42,7 @@ public final class DemoCommand implements Command {
     @Override
     public String usage() {
         return "demo [--iterations N] [--conflict-pct P] [--seed S] [--out DIR]\n"
-                + "        ERM vs Group DRO vs LfF on Colored MNIST: table, metrics.json per method, demo.png";
+                + "        ERM vs Group DRO vs LfF vs DisEnt on Colored MNIST: table, metrics.json per method, demo.png";
     }
 
     /** {@inheritDoc} */
@@ -54,12 +54,18 @@ public final class DemoCommand implements Command {
         boolean console = !a.has("quiet");
         a.rejectUnknown();
         Map<String, TrainCommand.Outcome> outcomes = new LinkedHashMap<>();
-        for (String method : MethodRegistry.entries().stream().filter(MethodEntry::inDemo).map(MethodEntry::name).toList()) {
+        for (MethodEntry entry : MethodRegistry.entries()) {
+            if (!entry.inDemo()) {
+                continue;
+            }
+            String method = entry.name();
             System.out.println();
             System.out.println("=== " + method + " ===");
             // The demo replaces its own earlier runs.
             dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
-            outcomes.put(method, TrainCommand.train(method, settings, out.resolve(method), console));
+            TrainCommand.RunSettings forMethod =
+                    settings.iterations() == null ? settings : settings.withOptions(entry.demoOptions(settings.iterations()));
+            outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console));
         }
         System.out.println();
         System.out.println(comparison(outcomes));

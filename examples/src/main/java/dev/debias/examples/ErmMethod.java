@@ -31,7 +31,7 @@ final class ErmMethod implements MethodEntry {
         if (balanced != null) {
             b.optGroupBalanced(balanced);
         }
-        return new ErmTrainer(b.build(), request.blocks(), request.inputShape());
+        return new ErmTrainer(b.build(), request.blocks()::get, request.inputShape());
     }
 
     @Override
@@ -40,8 +40,8 @@ final class ErmMethod implements MethodEntry {
     }
 
     @Override
-    public boolean paperReportsSelectedModel() {
-        return false;
+    public PaperReports paperReports() {
+        return PaperReports.FINAL;
     }
 
     @Override

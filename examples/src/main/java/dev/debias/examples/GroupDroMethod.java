@@ -36,7 +36,7 @@ final class GroupDroMethod implements MethodEntry {
         if (o.has("eta")) {
             b.optStepSize(o.number("eta"));
         }
-        return new GroupDroTrainer(b.build(), request.blocks(), request.inputShape());
+        return new GroupDroTrainer(b.build(), request.blocks()::get, request.inputShape());
     }
 
     @Override
@@ -45,8 +45,8 @@ final class GroupDroMethod implements MethodEntry {
     }
 
     @Override
-    public boolean paperReportsSelectedModel() {
-        return true;
+    public PaperReports paperReports() {
+        return PaperReports.SELECTED;
     }
 
     @Override

@@ -1,9 +1,14 @@
 package dev.debias.examples;
 
+import com.google.gson.JsonObject;
+
+import dev.debias.data.GroupSpec;
+import dev.debias.data.GroupedArrayDataset;
 import dev.debias.train.DebiasTrainer;
 import dev.debias.train.JttConfig;
 import dev.debias.train.JttTrainer;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +51,7 @@ final class JttMethod implements MethodEntry {
                 b.optUpweight(o.positiveInt("upweight"));
             }
         }
-        return new JttTrainer(b.build(), request.blocks(), request.inputShape());
+        return new JttTrainer(b.build(), request.blocks()::get, request.inputShape());
     }
 
     @Override
@@ -55,8 +60,40 @@ final class JttMethod implements MethodEntry {
     }
 
     @Override
-    public boolean paperReportsSelectedModel() {
-        return true;
+    public PaperReports paperReports() {
+        return PaperReports.SELECTED;
+    }
+
+    @Override
+    public void addMetrics(DebiasTrainer trainer, GroupedArrayDataset train, JsonObject metrics) {
+        JttTrainer jtt = (JttTrainer) trainer;
+        long[] errorSet = jtt.errorSet();
+        metrics.addProperty("errorSetSize", errorSet.length);
+        metrics.addProperty("upweight", jtt.upweight());
+        if (train.hasGroupLabels()) {
+            metrics.add("errorSetComposition", composition(train, errorSet));
+        }
+    }
+
+    /**
+     * Describes how well the error set finds the bias-conflicting training samples: how many of
+     * them it holds, its precision and its recall (each left out when undefined).
+     */
+    private static JsonObject composition(GroupedArrayDataset train, long[] errorSet) {
+        GroupSpec spec = train.groupSpec();
+        int[] groups = train.groups();
+        long conflicting = TrainCommand.conflictingCount(train);
+        long found = Arrays.stream(errorSet).filter(i -> spec.isConflicting(groups[(int) i])).count();
+        JsonObject json = new JsonObject();
+        json.addProperty("conflicting", found);
+        json.addProperty("trainingConflicting", conflicting);
+        if (errorSet.length > 0) {
+            json.addProperty("precision", (double) found / errorSet.length);
+        }
+        if (conflicting > 0) {
+            json.addProperty("recall", (double) found / conflicting);
+        }
+        return json;
     }
 
     @Override

@@ -35,7 +35,7 @@ final class LfFMethod implements MethodEntry {
         if (o.has("ema-alpha")) {
             b.optEmaAlpha((float) o.number("ema-alpha"));
         }
-        return new LfFTrainer(b.build(), request.blocks(), request.inputShape());
+        return new LfFTrainer(b.build(), request.blocks()::get, request.inputShape());
     }
 
     @Override
@@ -44,8 +44,8 @@ final class LfFMethod implements MethodEntry {
     }
 
     @Override
-    public boolean paperReportsSelectedModel() {
-        return false;
+    public PaperReports paperReports() {
+        return PaperReports.FINAL;
     }
 
     @Override

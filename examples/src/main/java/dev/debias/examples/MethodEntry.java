@@ -1,8 +1,12 @@
 package dev.debias.examples;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 
+import com.google.gson.JsonObject;
+
+import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.GroupedDataset;
+import dev.debias.model.Backbone;
 import dev.debias.train.DebiasTrainer;
 
 import java.util.List;
@@ -25,15 +29,25 @@ public interface MethodEntry {
      *     {@code --}
      * @param conflictPercent the measured percentage of bias-conflicting training samples (some
      *     presets depend on it)
-     * @param blocks makes the model blocks
+     * @param blocks makes the backbones (DisEnt uses their feature extractors as encoders)
      * @param inputShape the input shape with a batch axis
      */
     record Request(
             TrainingOverrides training,
             Map<String, String> options,
             double conflictPercent,
-            Supplier<Block> blocks,
+            Supplier<Backbone> blocks,
             Shape inputShape) {}
+
+    /** Which model of a run its paper's protocol reports. */
+    enum PaperReports {
+        /** The final model. */
+        FINAL,
+        /** The model selected on validation. */
+        SELECTED,
+        /** The best test accuracy over the run (model selection on the test set). */
+        BEST_TEST
+    }
 
     /**
      * Returns the name on the command line.
@@ -67,12 +81,52 @@ public interface MethodEntry {
     List<Double> publishedColoredMnist();
 
     /**
-     * Returns whether the method's paper reports the model selected on validation (otherwise the
-     * final model), for {@code reproduce}'s paper-protocol table.
+     * Returns which model the method's paper reports, for {@code reproduce}'s paper-protocol
+     * table.
      *
-     * @return true if the paper selects on validation
+     * @return the reported model
      */
-    boolean paperReportsSelectedModel();
+    PaperReports paperReports();
+
+    /**
+     * Returns the backbone the method uses when {@code --backbone} is not given.
+     *
+     * @return a name of {@code Backbones.NAMES}
+     */
+    default String defaultBackbone() {
+        return "mlp";
+    }
+
+    /**
+     * Prepares a trainer before {@code fit} (e.g. DisEnt tracks its test accuracy for the
+     * reference's protocol); nothing by default.
+     *
+     * @param trainer the trainer {@link #create(Request)} made
+     * @param test the test set
+     */
+    default void beforeFit(DebiasTrainer trainer, GroupedDataset test) {}
+
+    /**
+     * Adds the method's own results to {@code metrics.json} (e.g. JTT's error set); nothing by
+     * default.
+     *
+     * @param trainer the trainer after {@code fit}
+     * @param train the training set
+     * @param metrics the metrics object to add to
+     */
+    default void addMetrics(DebiasTrainer trainer, GroupedArrayDataset train, JsonObject metrics) {}
+
+    /**
+     * Returns the options {@code demo} gives the method for a short run of {@code iterations}
+     * steps (e.g. DisEnt starts its feature swap at the same fraction of the run as its preset);
+     * none by default.
+     *
+     * @param iterations the demo's number of steps
+     * @return option name (without {@code --}) to value
+     */
+    default Map<String, String> demoOptions(long iterations) {
+        return Map.of();
+    }
 
     /**
      * Returns whether {@code demo} trains this method.

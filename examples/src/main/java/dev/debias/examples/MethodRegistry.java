@@ -16,7 +16,9 @@ public final class MethodRegistry {
 
     static {
         for (MethodEntry entry :
-                List.of(new ErmMethod(), new GroupDroMethod(), new LfFMethod(), new JttMethod())) {
+                List.of(
+                        new ErmMethod(), new GroupDroMethod(), new LfFMethod(), new JttMethod(), new DisEntMethod(),
+                        new DisEntVanillaMethod())) {
             ENTRIES.put(entry.name(), entry);
         }
     }

@@ -107,8 +107,10 @@ public final class TrainCommand implements Command {
                     splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
             Shape sample = train.sampleShape();
             int numClasses = train.groupSpec().numClasses();
+            MethodEntry entry = MethodRegistry.get(method);
+            String backbone = settings.backbone() != null ? settings.backbone() : entry.defaultBackbone();
             try (DebiasTrainer trainer =
-                    MethodRegistry.get(method)
+                    entry
                             .create(
                                     new MethodEntry.Request(
                                             settings.training(out.resolve(CHECKPOINTS), console),
@@ -116,15 +118,16 @@ public final class TrainCommand implements Command {
                                             train.hasGroupLabels()
                                                     ? 100.0 * conflictingCount(train) / train.size()
                                                     : settings.conflictPercent(),
-                                            () -> Backbones.create(settings.backbone(), numClasses, sample),
+                                            () -> Backbones.create(backbone, numClasses, sample),
                                             new Shape(1).addAll(sample)))) {
+                entry.beforeFit(trainer, test);
                 TrainingResult result = trainer.fit(train, validation);
                 GroupMetrics testMetrics = trainer.evaluate(test);
                 JsonObject json = new JsonObject();
                 json.addProperty("method", method);
                 json.addProperty("dataset", data.description());
                 json.addProperty("dataSource", data.source().name().toLowerCase(Locale.ROOT));
-                json.addProperty("backbone", settings.backbone());
+                json.addProperty("backbone", backbone);
                 json.addProperty("seed", settings.seed());
                 json.addProperty("steps", result.steps());
                 json.add("settings", trainer.describe());
@@ -145,13 +148,7 @@ public final class TrainCommand implements Command {
                 }
                 json.add("selection", selection);
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
-                if (trainer instanceof dev.debias.train.JttTrainer jtt) {
-                    json.addProperty("errorSetSize", jtt.errorSet().length);
-                    json.addProperty("upweight", jtt.upweight());
-                    if (train.hasGroupLabels()) {
-                        json.add("errorSetComposition", errorSetComposition(train, jtt.errorSet()));
-                    }
-                }
+                entry.addMetrics(trainer, train, json);
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 if (console) {
                     System.out.println("test metrics of the final " + method + " model:");
@@ -162,29 +159,8 @@ public final class TrainCommand implements Command {
         }
     }
 
-    /**
-     * Describes how well JTT's error set finds the bias-conflicting training samples: how many of
-     * them it holds, its precision and its recall (each left out when undefined).
-     */
-    private static JsonObject errorSetComposition(GroupedArrayDataset train, long[] errorSet) {
-        GroupSpec spec = train.groupSpec();
-        int[] groups = train.groups();
-        long conflicting = conflictingCount(train);
-        long found = java.util.Arrays.stream(errorSet).filter(i -> spec.isConflicting(groups[(int) i])).count();
-        JsonObject json = new JsonObject();
-        json.addProperty("conflicting", found);
-        json.addProperty("trainingConflicting", conflicting);
-        if (errorSet.length > 0) {
-            json.addProperty("precision", (double) found / errorSet.length);
-        }
-        if (conflicting > 0) {
-            json.addProperty("recall", (double) found / conflicting);
-        }
-        return json;
-    }
-
     /** Counts the bias-conflicting samples of a dataset whose groups are known. */
-    private static long conflictingCount(GroupedArrayDataset dataset) {
+    static long conflictingCount(GroupedArrayDataset dataset) {
         GroupSpec spec = dataset.groupSpec();
         return java.util.Arrays.stream(dataset.groups()).filter(spec::isConflicting).count();
     }
@@ -248,7 +224,7 @@ public final class TrainCommand implements Command {
                     a.has("weight-decay") ? weightDecay(a.getDouble("weight-decay", 0)) : null,
                     a.has("eval-every") ? a.getLong("eval-every", 0) : null,
                     a.getDouble("valid-fraction", 0.1),
-                    a.get("backbone", "mlp"),
+                    a.get("backbone", null),
                     a.has("selection") ? parseSelection(a.get("selection", "auto")) : null,
                     a.has("resume"),
                     syntheticAllowed || a.has("allow-synthetic"),
@@ -310,6 +286,14 @@ public final class TrainCommand implements Command {
                     Locale.ROOT,
                     "%.0f%% of the MNIST training images, held out before colouring, unbiased colours",
                     validationFraction * 100);
+        }
+
+        RunSettings withOptions(Map<String, String> methodOptions) {
+            Map<String, String> merged = new LinkedHashMap<>(methodOptions);
+            merged.putAll(options);
+            return new RunSettings(
+                    dataset, conflictPercent, severity, seed, iterations, epochs, batchSize, learningRate, weightDecay,
+                    evaluateEvery, validationFraction, backbone, selection, resume, allowSynthetic, merged);
         }
 
         TrainingOverrides training(Path checkpoints, boolean progressBar) {

@@ -187,7 +187,8 @@ class DebiasCliTest {
             JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
             assertEquals(6, metrics.get("steps").getAsInt(), entry.name());
             JsonObject settings = metrics.getAsJsonObject("settings");
-            assertEquals(entry.name(), settings.get("method").getAsString());
+            assertEquals(entry.name(), metrics.get("method").getAsString());
+            assertTrue(settings.has("method"), settings.toString());
             assertEquals(32, settings.getAsJsonObject("training").get("batchSize").getAsInt());
             assertEquals(3, settings.getAsJsonObject("training").get("evaluateEvery").getAsInt());
         }

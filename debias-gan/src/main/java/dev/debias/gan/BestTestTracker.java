@@ -1,0 +1,75 @@
+package dev.debias.gan;
+
+import dev.debias.train.Checkpointable;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The best unbiased test accuracy of a run and the step it was reached at: the model selection on
+ * the test set of DisEnt's official code, kept for comparison with its published numbers only.
+ * Checkpointed, so it covers the whole run after a resume.
+ */
+public final class BestTestTracker implements Checkpointable {
+
+    /**
+     * The best test accuracy and its step.
+     *
+     * @param step the validation step
+     * @param unbiasedAccuracy the unbiased test accuracy there, in [0, 1]
+     */
+    public record Best(long step, double unbiasedAccuracy) {}
+
+    private final String name;
+    private final Checkpointable file;
+    private Best best;
+
+    BestTestTracker(String name) {
+        this.name = name;
+        this.file = Checkpointable.ofStream(name, this::write, this::read);
+    }
+
+    /** Records the test accuracy of the validation after a step. */
+    void offer(long step, double unbiasedAccuracy) {
+        if (best == null || unbiasedAccuracy > best.unbiasedAccuracy()) {
+            best = new Best(step, unbiasedAccuracy);
+        }
+    }
+
+    Optional<Best> best() {
+        return Optional.ofNullable(best);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String checkpointName() {
+        return name;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void saveCheckpoint(Path dir) throws IOException {
+        file.saveCheckpoint(dir);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadCheckpoint(Path dir) throws IOException {
+        file.loadCheckpoint(dir);
+    }
+
+    private void write(DataOutputStream out) throws IOException {
+        out.writeBoolean(best != null);
+        if (best != null) {
+            out.writeLong(best.step());
+            out.writeDouble(best.unbiasedAccuracy());
+        }
+    }
+
+    private void read(DataInputStream in) throws IOException {
+        best = in.readBoolean() ? new Best(in.readLong(), in.readDouble()) : null;
+    }
+}
