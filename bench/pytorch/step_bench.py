@@ -1,4 +1,4 @@
-"""Times the Colored MNIST training step of ERM, Group DRO and LfF in PyTorch on this machine.
+"""Times the Colored MNIST training step of ERM, Group DRO, LfF and DisEnt in PyTorch on this machine.
 
 The loop mirrors `bin/debias bench` (debias-examples BenchCommand): 54,000 training images of
 3x28x28 uint8 held in memory, batch 256, the LfF MLP (2352-100-100-100-10, inputs divided by 255
@@ -9,7 +9,9 @@ Pixel values are random (the timing does not depend on them); labels and groups 
 group weights as the Group DRO reference does; LfF trains two models with the per-sample loss EMA,
 class-wise max normalisation and GCE as the LfF reference does.
 
-Usage: python3 step_bench.py --method {erm,gdro,lff} [--iterations N] [--threads T]
+DisEnt runs its step with the feature swap on, as `bin/debias bench --method disent --swap-start 1`.
+
+Usage: python3 step_bench.py --method {erm,gdro,lff,disent} [--iterations N] [--threads T]
 The last line is `ms_per_iteration: X`.
 """
 import argparse
@@ -169,7 +171,76 @@ class LfF:
         self.opt_d.step()
 
 
-METHODS = {'erm': Erm, 'gdro': GroupDro, 'lff': LfF}
+class DisEntNet(nn.Module):
+    """DisEnt's Colored MNIST network: two encoders 2352-100-100-16 (ReLU after each layer, inputs
+    / 255) and two classifiers over the concatenated 32 features."""
+
+    def __init__(self):
+        super().__init__()
+
+        def encoder():
+            return nn.Sequential(
+                nn.Linear(3 * 28 * 28, 100), nn.ReLU(),
+                nn.Linear(100, 100), nn.ReLU(),
+                nn.Linear(100, 16), nn.ReLU())
+        self.enc_i, self.enc_b = encoder(), encoder()
+        self.cls_i, self.cls_b = nn.Linear(32, CLASSES), nn.Linear(32, CLASSES)
+
+    def features(self, x):
+        flat = x.view(x.size(0), -1) / 255
+        return self.enc_i(flat), self.enc_b(flat)
+
+
+class DisEnt(LfF):
+    """One DisEnt step with the feature swap on (the step after curr_step): two Adam optimisers
+    (lr 0.01) over the intrinsic and the bias pairs, the per-sample EMAs and class-wise max of LfF,
+    GCE on the bias branch, lambda_dis = lambda_swap_b = 10, lambda_swap = 1."""
+
+    def __init__(self, data, generator):
+        self.images, self.labels, _ = data
+        self.net = DisEntNet()
+        n = self.net
+        self.opt_i = torch.optim.Adam(list(n.enc_i.parameters()) + list(n.cls_i.parameters()), lr=0.01)
+        self.opt_b = torch.optim.Adam(list(n.enc_b.parameters()) + list(n.cls_b.parameters()), lr=0.01)
+        self.ema_b, self.ema_d = Ema(self.labels), Ema(self.labels)
+        self.q = 0.7
+        self.batches = batches(shuffled(generator))
+        self.generator = generator
+
+    def step(self):
+        idx = next(self.batches)
+        x = self.images[idx].float() / 255
+        y = self.labels[idx]
+        z_i, z_b = self.net.features(x)
+        pred_conflict = self.net.cls_i(torch.cat([z_i, z_b.detach()], dim=1))
+        pred_align = self.net.cls_b(torch.cat([z_i.detach(), z_b], dim=1))
+        ce_conflict = F.cross_entropy(pred_conflict, y, reduction='none')
+        ce_align = F.cross_entropy(pred_align, y, reduction='none')
+        self.ema_d.update(ce_conflict.detach(), idx)
+        self.ema_b.update(ce_align.detach(), idx)
+        loss_d = self.ema_d.values[idx].clone()
+        loss_b = self.ema_b.values[idx].clone()
+        for c in range(CLASSES):
+            in_class = y == c
+            loss_d[in_class] /= self.ema_d.max_loss(c)
+            loss_b[in_class] /= self.ema_b.max_loss(c)
+        weight = loss_b / (loss_b + loss_d + 1e-8)
+        loss_dis = (ce_conflict * weight).mean() + 10 * self.gce(pred_align, y).mean()
+        perm = torch.randperm(z_b.size(0), generator=self.generator)
+        z_b_swap, y_swap = z_b[perm], y[perm]
+        pred_swap_conflict = self.net.cls_i(torch.cat([z_i, z_b_swap.detach()], dim=1))
+        pred_swap_align = self.net.cls_b(torch.cat([z_i.detach(), z_b_swap], dim=1))
+        loss_swap = ((F.cross_entropy(pred_swap_conflict, y, reduction='none') * weight).mean()
+                     + 10 * self.gce(pred_swap_align, y_swap).mean())
+        loss = loss_dis + loss_swap
+        self.opt_i.zero_grad(set_to_none=True)
+        self.opt_b.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt_i.step()
+        self.opt_b.step()
+
+
+METHODS = {'erm': Erm, 'gdro': GroupDro, 'lff': LfF, 'disent': DisEnt}
 
 
 def main():

@@ -1,7 +1,8 @@
 /**
- * Generative debiasing methods: CycleGAN subgroup translators for CAMEL's stage 1 (Goel et al.,
- * "Model Patching: Closing the Subgroup Performance Gap with Data Augmentation", ICLR 2021) and
- * DisEnt's disentangled feature swap (Lee et al., NeurIPS 2021). Not implemented yet; the module
- * builds so that applications can depend on the full reactor.
+ * Generative and feature-augmentation debiasing methods: DisEnt's disentangled feature swap (Lee
+ * et al., "Learning Debiased Representation via Disentangled Feature Augmentation", NeurIPS 2021:
+ * {@link dev.debias.gan.DisEntModel}, {@link dev.debias.gan.DisEntTrainer}) and, to come, the
+ * CycleGAN subgroup translators of CAMEL's stage 1 (Goel et al., "Model Patching: Closing the
+ * Subgroup Performance Gap with Data Augmentation", ICLR 2021).
  */
 package dev.debias.gan;

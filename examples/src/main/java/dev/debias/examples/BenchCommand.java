@@ -29,7 +29,7 @@ public final class BenchCommand implements Command {
     /** {@inheritDoc} */
     @Override
     public String usage() {
-        return "bench --method {" + String.join(",", MethodRegistry.names()) + "} [--iterations N] [--batch-size B]\n"
+        return "bench --method {" + String.join(",", MethodRegistry.names()) + "} [--iterations N] [--batch-size B] [method options]\n"
                 + "        time training steps (Colored MNIST 1%, MLP, CPU/GPU), print memory and ms_per_iteration";
     }
 
@@ -47,6 +47,7 @@ public final class BenchCommand implements Command {
             throw new CliException("--iterations must be >= 1");
         }
         int batchSize = (int) a.getLong("batch-size", 256);
+        java.util.Map<String, String> options = TrainCommand.RunSettings.methodOptions(method, a);
         a.rejectUnknown();
         long steps = iterations + 50;
         ExperimentData.Loaded data = ExperimentData.load(ExperimentData.COLORED_MNIST, 1.0, 4, 0, 0.1, true);
@@ -62,7 +63,7 @@ public final class BenchCommand implements Command {
             try (DebiasTrainer trainer =
                     entry.create(
                             new MethodEntry.Request(
-                                    training, java.util.Map.of(), 1.0,
+                                    training, options, 1.0,
                                     () -> Backbones.create(entry.defaultBackbone(), 10, sample), new Shape(1).addAll(sample)))) {
                 TrainingResult result = trainer.fit(train, validation);
                 int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();

@@ -232,7 +232,7 @@ public final class TrainCommand implements Command {
         }
 
         /** Reads the method's own options; an option of another method is refused, naming its owners. */
-        private static Map<String, String> methodOptions(String method, CliArguments a) {
+        static Map<String, String> methodOptions(String method, CliArguments a) {
             Map<String, String> options = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> e : MethodRegistry.optionOwners().entrySet()) {
                 if (a.has(e.getKey())) {
