@@ -12,7 +12,6 @@ import dev.debias.data.GroupedLabels;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.function.UnaryOperator;
 
@@ -24,11 +23,9 @@ import java.util.function.UnaryOperator;
  * over a dataset ({@link #mine(UnaryOperator, GroupedDataset, int, Device)}). The set is
  * checkpointed, so a run killed halfway through the recording pass resumes with it.
  */
-public final class ErrorSetMiner implements Checkpointable {
+public final class ErrorSetMiner extends StateFile {
 
-    private final String name;
     private final BitSet errors = new BitSet();
-    private final Checkpointable file;
 
     /**
      * Creates an empty error set.
@@ -36,8 +33,7 @@ public final class ErrorSetMiner implements Checkpointable {
      * @param name the name of its checkpoint file
      */
     public ErrorSetMiner(String name) {
-        this.name = name;
-        this.file = Checkpointable.ofStream(name, this::write, this::read);
+        super(name);
     }
 
     /**
@@ -99,23 +95,7 @@ public final class ErrorSetMiner implements Checkpointable {
 
     /** {@inheritDoc} */
     @Override
-    public String checkpointName() {
-        return name;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void saveCheckpoint(Path dir) throws IOException {
-        file.saveCheckpoint(dir);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadCheckpoint(Path dir) throws IOException {
-        file.loadCheckpoint(dir);
-    }
-
-    private void write(DataOutputStream out) throws IOException {
+    protected void write(DataOutputStream out) throws IOException {
         long[] words = errors.toLongArray();
         out.writeInt(words.length);
         for (long w : words) {
@@ -123,10 +103,12 @@ public final class ErrorSetMiner implements Checkpointable {
         }
     }
 
-    private void read(DataInputStream in) throws IOException {
+    /** {@inheritDoc} */
+    @Override
+    protected void read(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0) {
-            throw new IOException("error set " + name + " has a negative length");
+            throw new IOException("error set " + checkpointName() + " has a negative length");
         }
         long[] words = new long[n];
         for (int i = 0; i < n; i++) {

@@ -1,11 +1,10 @@
 package dev.debias.gan;
 
-import dev.debias.train.Checkpointable;
+import dev.debias.train.StateFile;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -13,7 +12,7 @@ import java.util.Optional;
  * the test set of DisEnt's official code, kept for comparison with its published numbers only.
  * Checkpointed, so it covers the whole run after a resume.
  */
-public final class BestTestTracker implements Checkpointable {
+public final class BestTestTracker extends StateFile {
 
     /**
      * The best test accuracy and its step.
@@ -23,13 +22,10 @@ public final class BestTestTracker implements Checkpointable {
      */
     public record Best(long step, double unbiasedAccuracy) {}
 
-    private final String name;
-    private final Checkpointable file;
     private Best best;
 
     BestTestTracker(String name) {
-        this.name = name;
-        this.file = Checkpointable.ofStream(name, this::write, this::read);
+        super(name);
     }
 
     /** Records the test accuracy of the validation after a step. */
@@ -45,23 +41,7 @@ public final class BestTestTracker implements Checkpointable {
 
     /** {@inheritDoc} */
     @Override
-    public String checkpointName() {
-        return name;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void saveCheckpoint(Path dir) throws IOException {
-        file.saveCheckpoint(dir);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadCheckpoint(Path dir) throws IOException {
-        file.loadCheckpoint(dir);
-    }
-
-    private void write(DataOutputStream out) throws IOException {
+    protected void write(DataOutputStream out) throws IOException {
         out.writeBoolean(best != null);
         if (best != null) {
             out.writeLong(best.step());
@@ -69,7 +49,9 @@ public final class BestTestTracker implements Checkpointable {
         }
     }
 
-    private void read(DataInputStream in) throws IOException {
+    /** {@inheritDoc} */
+    @Override
+    protected void read(DataInputStream in) throws IOException {
         best = in.readBoolean() ? new Best(in.readLong(), in.readDouble()) : null;
     }
 }
