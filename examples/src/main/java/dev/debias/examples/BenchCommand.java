@@ -9,8 +9,13 @@ import dev.debias.train.DebiasTrainer;
 import dev.debias.train.ModelSelection;
 import dev.debias.train.TrainingResult;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code debias bench}: times training steps of one method on Colored MNIST 1 % with the LfF MLP
@@ -18,37 +23,36 @@ import java.util.Set;
  * (peak, and at 10 % and 100 % of the run, to show it stays flat), the arrays the model's manager
  * holds at the end, and as its last line {@code ms_per_iteration: X}.
  */
-public final class BenchCommand implements Command {
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Times training steps (Colored MNIST 1 %, the method's MLP), prints memory and ms_per_iteration.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "the method (listed below)")
+    private String method;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "timed steps after 50 warm-up steps (default: ${DEFAULT-VALUE})")
+    private long iterations = 1000;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "batch size (default: ${DEFAULT-VALUE})")
+    private int batchSize = 256;
 
     /** {@inheritDoc} */
     @Override
-    public String name() {
-        return "bench";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String usage() {
-        return "bench --method {" + String.join(",", MethodRegistry.names()) + "} [--iterations N] [--batch-size B] [method options]\n"
-                + "        time training steps (Colored MNIST 1%, MLP, CPU/GPU), print memory and ms_per_iteration";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of());
-        String method = a.get("method", null);
-        if (method == null) {
-            throw new CliException("--method must be one of " + String.join(", ", MethodRegistry.names()));
-        }
+    public Integer call() throws Exception {
         MethodEntry entry = MethodRegistry.get(method);
-        long iterations = a.getLong("iterations", 1000);
         if (iterations < 1) {
-            throw new CliException("--iterations must be >= 1");
+            throw new CliException("--iterations must be >= 1, got " + iterations);
         }
-        int batchSize = (int) a.getLong("batch-size", 256);
-        java.util.Map<String, String> options = TrainCommand.RunSettings.methodOptions(method, a);
-        a.rejectUnknown();
+        if (batchSize < 1) {
+            throw new CliException("--batch-size must be >= 1, got " + batchSize);
+        }
+        java.util.Map<String, String> options = MethodOptions.read(spec, method);
         long steps = iterations + 50;
         ExperimentData.Loaded data = ExperimentData.load(ExperimentData.COLORED_MNIST, 1.0, 4, 0, 0.1, true);
         System.out.println("data: " + data.description());
@@ -83,5 +87,6 @@ public final class BenchCommand implements Command {
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
             }
         }
+        return 0;
     }
 }

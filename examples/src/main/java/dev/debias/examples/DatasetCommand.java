@@ -4,10 +4,13 @@ import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedSplits;
 import dev.debias.data.ImageFolderLayout;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code debias dataset --name cmnist}: builds Colored MNIST (LfF protocol) from the real MNIST
@@ -17,45 +20,43 @@ import java.util.Set;
  * and there is no {@code valid/} folder; {@code --valid-fraction F} holds out that fraction of the
  * training digits, before colouring, as an unbiased validation split.
  */
-public final class DatasetCommand implements Command {
+@Command(
+        name = "dataset",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Builds Colored MNIST from MNIST, prints the group counts, optionally writes the folder layout.")
+public final class DatasetCommand implements Callable<Integer> {
+
+    @Option(names = "--name", required = true, paramLabel = "cmnist", description = "the dataset (cmnist)")
+    private String dataset;
+
+    @Option(names = "--conflict-pct", required = true, paramLabel = "P", description = "percentage of bias-conflicting training images, in (0, 100)")
+    private double pct;
+
+    @Option(names = "--severity", paramLabel = "S", description = "colour noise severity 1-4 (default: ${DEFAULT-VALUE})")
+    private int severity = 4;
+
+    @Option(names = "--seed", paramLabel = "N", description = "seed (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--valid-fraction", paramLabel = "F", description = "share of the training digits held out, unbiased, as valid/ (default: ${DEFAULT-VALUE})")
+    private double validationFraction;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write the align/conflict/valid/test folder layout here")
+    private String out;
 
     /** {@inheritDoc} */
     @Override
-    public String name() {
-        return "dataset";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String usage() {
-        return "dataset --name cmnist --conflict-pct P [--severity S] [--seed N] [--valid-fraction F] [--out DIR]\n"
-                + "        build Colored MNIST from MNIST, print group counts, optionally write the folder layout";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of());
-        String dataset = a.get("name", null);
+    public Integer call() throws Exception {
         if (!ExperimentData.COLORED_MNIST.equals(dataset)) {
-            throw new CliException("--name must be cmnist" + (dataset == null ? "" : ", got '" + dataset + "'"));
+            throw new CliException("--name must be cmnist, got '" + dataset + "'");
         }
-        if (!a.has("conflict-pct")) {
-            throw new CliException("--conflict-pct is required (e.g. 0.5, 1, 2 or 5)");
-        }
-        double pct = a.getDouble("conflict-pct", 1);
         if (!(pct > 0 && pct < 100)) {
             throw new CliException("--conflict-pct must be in (0, 100), got " + pct);
         }
-        int severity = (int) a.getLong("severity", 4);
-        long seed = a.getLong("seed", 0);
-        double validationFraction = a.getDouble("valid-fraction", 0.0);
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new CliException("--valid-fraction must be in [0, 1), got " + validationFraction);
         }
-        String out = a.get("out", null);
-        a.rejectUnknown();
-
         long start = System.nanoTime();
         ExperimentData.Loaded data = ExperimentData.load(dataset, pct, severity, seed, validationFraction, false);
         double buildSeconds = (System.nanoTime() - start) / 1e9;
@@ -74,6 +75,7 @@ public final class DatasetCommand implements Command {
                         (System.nanoTime() - writeStart) / 1e9);
             }
         }
+        return 0;
     }
 
     static String countsTable(GroupedSplits splits) {

@@ -1,29 +1,57 @@
 package dev.debias.examples;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 
 /**
- * The {@code debias} command line. Each sub-command is a {@link Command}; user errors end with a
- * one-line message on standard error and exit code 2, other failures with exit code 1.
+ * The {@code debias} command line (picocli): {@code describe}, {@code dataset}, {@code train},
+ * {@code bench}, {@code demo} and {@code reproduce}, each with {@code --help}. Method options of
+ * {@code train} and {@code bench} come from the {@link MethodRegistry}.
+ *
+ * <p>Exit codes: 0 success; 2 a usage error (an unknown or repeated option, a malformed or
+ * out-of-range value, settings that do not fit, e.g. a refused resume); 1 any other failure
+ * (missing or unreadable files, divergence, an internal error).
  */
-public final class DebiasCli {
+@Command(
+        name = "debias",
+        mixinStandardHelpOptions = true,
+        versionProvider = DebiasCli.Version.class,
+        description = "Debiasing losses and trainers on DJL: train, compare and reproduce on Colored MNIST.",
+        subcommands = {
+            DescribeCommand.class,
+            DatasetCommand.class,
+            TrainCommand.class,
+            BenchCommand.class,
+            DemoCommand.class,
+            ReproduceCommand.class
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "2:usage error (unknown, repeated or malformed option, settings that do not fit)",
+            "1:failure (files, divergence, internal error)"
+        })
+public final class DebiasCli implements Runnable {
 
-    private final Map<String, Command> commands = new LinkedHashMap<>();
+    /** Exit code of a usage error. */
+    public static final int USAGE = 2;
 
-    /**
-     * Creates the command line with the given commands.
-     *
-     * @param available the commands
-     */
-    public DebiasCli(List<Command> available) {
-        for (Command c : available) {
-            commands.put(c.name(), c);
-        }
+    /** Exit code of any other failure. */
+    public static final int FAILURE = 1;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand: print the usage and fail. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     /**
@@ -31,15 +59,15 @@ public final class DebiasCli {
      *
      * @return the command line
      */
-    public static DebiasCli standard() {
-        return new DebiasCli(
-                List.of(
-                        new DescribeCommand(),
-                        new DatasetCommand(),
-                        new TrainCommand(),
-                        new BenchCommand(),
-                        new DemoCommand(),
-                        new ReproduceCommand()));
+    public static CommandLine standard() {
+        CommandLine cli = new CommandLine(new DebiasCli());
+        cli.setOverwrittenOptionsAllowed(false);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        MethodOptions.register(cli.getSubcommands().get("train").getCommandSpec());
+        MethodOptions.register(cli.getSubcommands().get("bench").getCommandSpec());
+        cli.setParameterExceptionHandler(DebiasCli::usageError);
+        cli.setExecutionExceptionHandler(DebiasCli::failure);
+        return cli;
     }
 
     /**
@@ -53,42 +81,48 @@ public final class DebiasCli {
         System.exit(code);
     }
 
-    /**
-     * Runs a command line and returns the exit code instead of exiting.
-     *
-     * @param args the command and its arguments
-     * @return 0 on success, 2 for a user error, 1 for another failure
-     */
-    public int execute(String... args) {
-        if (args.length == 0 || "help".equals(args[0]) || "--help".equals(args[0])) {
-            System.out.println(help());
-            return args.length == 0 ? 2 : 0;
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(prefix(cmd) + e.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         }
-        Command command = commands.get(args[0]);
-        if (command == null) {
-            System.err.println("debias: unknown command '" + args[0] + "'; commands: " + String.join(", ", commands.keySet()));
-            return 2;
-        }
-        try {
-            command.run(Arrays.copyOfRange(args, 1, args.length));
-            return 0;
-        } catch (CliException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("debias " + command.name() + ": " + e.getMessage());
-            return 2;
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("debias " + command.name() + ": " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            System.err.println("debias " + command.name() + ": " + e);
-            return 1;
-        }
+        err.flush();
+        return USAGE;
     }
 
-    private String help() {
-        StringBuilder sb = new StringBuilder("usage: debias <command> [options]\n\ncommands:\n");
-        for (Command c : commands.values()) {
-            sb.append("  ").append(c.usage()).append('\n');
+    private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof CliException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+            err.println(prefix(cmd) + e.getMessage());
+            err.flush();
+            return USAGE;
         }
-        return sb.toString();
+        err.println(prefix(cmd) + (e instanceof IOException || e instanceof UncheckedIOException ? e.getMessage() : e.toString()));
+        err.flush();
+        return FAILURE;
+    }
+
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    /** The version of the build, from the examples jar's filtered {@code version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = DebiasCli.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {
+                "debias " + p.getProperty("version", "unknown"),
+                "Java " + System.getProperty("java.version") + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
+            };
+        }
     }
 }

@@ -20,9 +20,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 import javax.imageio.ImageIO;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code debias demo}, the main job: trains ERM, Group DRO, LfF and DisEnt on Colored MNIST (1 %
@@ -30,29 +34,24 @@ import javax.imageio.ImageIO;
  * test table, and writes every run's {@code metrics.json} and a PNG chart (aligned, conflicting
  * and worst-group test accuracy per method; validation curves) into the output folder.
  */
-public final class DemoCommand implements Command {
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "ERM vs Group DRO vs LfF vs DisEnt on Colored MNIST: table, metrics.json per method, demo.png.")
+public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    private RunOptions run;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder, replaced run by run (default: ${DEFAULT-VALUE})")
+    private Path out = Paths.get("runs/demo");
 
     /** {@inheritDoc} */
     @Override
-    public String name() {
-        return "demo";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String usage() {
-        return "demo [--iterations N] [--conflict-pct P] [--seed S] [--out DIR]\n"
-                + "        ERM vs Group DRO vs LfF vs DisEnt on Colored MNIST: table, metrics.json per method, demo.png";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of("quiet"));
-        TrainCommand.RunSettings settings = TrainCommand.RunSettings.parse("demo", a, 5_000L, true);
-        Path out = Paths.get(a.get("out", "runs/demo"));
-        boolean console = !a.has("quiet");
-        a.rejectUnknown();
+    public Integer call() throws Exception {
+        TrainCommand.RunSettings settings = run.settings(5_000L, true, Map.of());
+        boolean console = !run.quiet;
         Map<String, TrainCommand.Outcome> outcomes = new LinkedHashMap<>();
         for (MethodEntry entry : MethodRegistry.entries()) {
             if (!entry.inDemo()) {
@@ -72,6 +71,7 @@ public final class DemoCommand implements Command {
         Path chart = out.resolve("demo.png");
         writeChart(chart, outcomes);
         System.out.println("metrics: " + out.resolve("<method>/metrics.json") + ", chart: " + chart);
+        return 0;
     }
 
     static String comparison(Map<String, TrainCommand.Outcome> outcomes) {

@@ -2,27 +2,21 @@ package dev.debias.examples;
 
 import dev.debias.device.DebiasEnvironment;
 
-import java.util.Set;
+import picocli.CommandLine.Command;
 
-/** {@code debias describe}: prints the engine, PyTorch version, flavour and devices. */
-public final class DescribeCommand implements Command {
+import java.util.concurrent.Callable;
 
-    /** {@inheritDoc} */
-    @Override
-    public String name() {
-        return "describe";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public String usage() {
-        return "describe                      print Java, DJL, engine, PyTorch flavour and devices";
-    }
+/** {@code debias describe}: prints Java, DJL, the engine, PyTorch's version and flavour, and the devices. */
+@Command(
+        name = "describe",
+        mixinStandardHelpOptions = true,
+        description = "Prints Java, DJL, engine, PyTorch version and flavour, and devices (paste into bug reports).")
+public final class DescribeCommand implements Callable<Integer> {
 
     /** {@inheritDoc} */
     @Override
-    public void run(String[] args) {
-        new CliArguments(name(), args, Set.of()).rejectUnknown();
+    public Integer call() {
         System.out.print(DebiasEnvironment.describeAsText());
+        return 0;
     }
 }

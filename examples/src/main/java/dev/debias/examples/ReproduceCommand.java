@@ -8,6 +8,9 @@ import dev.debias.train.ModelSelection;
 
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,7 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code debias reproduce}: the Colored MNIST table of the debiasing papers. Runs every missing
@@ -25,7 +28,12 @@ import java.util.Set;
  * accuracy beside the published numbers: of the final models, of the models selected on
  * validation, and of the model each paper reports.
  */
-public final class ReproduceCommand implements Command {
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "The Colored MNIST table: every (method, %%, seed) run, resumed where it stopped, mean ± std beside the published numbers.")
+public final class ReproduceCommand implements Callable<Integer> {
 
     /**
      * The conflicting percentages of the published Colored MNIST tables, the order of {@link
@@ -47,39 +55,34 @@ public final class ReproduceCommand implements Command {
      */
     static final ModelSelection SELECTION = ModelSelection.UNBIASED;
 
-    /** {@inheritDoc} */
-    @Override
-    public String name() {
-        return "reproduce";
-    }
+    @Option(names = "--runs", paramLabel = "DIR", description = "folder of the runs (default: ${DEFAULT-VALUE})")
+    private Path runs = Paths.get("runs/reproduce");
+
+    @Option(names = "--methods", paramLabel = "M", split = ",", description = "methods (default: all registered)")
+    private List<String> methods;
+
+    @Option(names = "--conflict-pcts", paramLabel = "P", split = ",", description = "conflicting percentages (default: 0.5,1,2,5)")
+    private List<Double> percents = new ArrayList<>(List.of(0.5, 1.0, 2.0, 5.0));
+
+    @Option(names = "--seeds", paramLabel = "S", split = ",", description = "seeds (default: 0,1,2)")
+    private List<Long> seeds = new ArrayList<>(List.of(0L, 1L, 2L));
+
+    @Option(names = "--iterations", paramLabel = "N", description = "steps per run (default: each method's preset)")
+    private Long iterations;
+
+    @Option(names = "--report-only", description = "only rebuild the tables from the runs present")
+    private boolean reportOnly;
 
     /** {@inheritDoc} */
     @Override
-    public String usage() {
-        return "reproduce [--runs DIR] [--methods " + String.join(",", MethodRegistry.names())
-                + "] [--conflict-pcts 0.5,1,2,5] [--seeds 0,1,2]\n"
-                + "        [--iterations N] [--report-only]   Colored MNIST table, mean ± std beside the published numbers";
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of("report-only"));
-        Path runs = Paths.get(a.get("runs", "runs/reproduce"));
-        List<String> methods = Arrays.asList(a.get("methods", String.join(",", MethodRegistry.names())).split(","));
+    public Integer call() throws Exception {
+        if (methods == null) {
+            methods = MethodRegistry.names();
+        }
         methods.forEach(MethodRegistry::get);
-        List<Double> percents = new ArrayList<>();
-        for (String p : a.get("conflict-pcts", "0.5,1,2,5").split(",")) {
-            percents.add(parseNumber(p, "--conflict-pcts"));
+        if (iterations != null && iterations < 1) {
+            throw new CliException("--iterations must be at least 1, got " + iterations);
         }
-        List<Long> seeds = new ArrayList<>();
-        for (String s : a.get("seeds", "0,1,2").split(",")) {
-            seeds.add((long) parseNumber(s, "--seeds"));
-        }
-        Long iterations = a.has("iterations") ? a.getLong("iterations", 0) : null;
-        boolean reportOnly = a.has("report-only");
-        a.rejectUnknown();
-
         if (!reportOnly) {
             for (long seed : seeds) {
                 for (double pct : percents) {
@@ -92,7 +95,7 @@ public final class ReproduceCommand implements Command {
                         TrainCommand.RunSettings settings =
                                 new TrainCommand.RunSettings(
                                         ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, null, null, null, null, null,
-                                        VALIDATION_FRACTION, "mlp", SELECTION,
+                                        VALIDATION_FRACTION, null, SELECTION,
                                         dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
                                         false, Map.of());
                         TrainCommand.train(method, settings, out, true);
@@ -107,14 +110,7 @@ public final class ReproduceCommand implements Command {
         String table = tables.toString();
         System.out.print(table);
         AtomicFiles.writeString(runs.resolve("summary.md"), table);
-    }
-
-    private static double parseNumber(String text, String option) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new CliException(option + " expects comma-separated numbers, got '" + text + "'");
-        }
+        return 0;
     }
 
     static Path runDir(Path runs, String method, double pct, long seed) {

@@ -13,72 +13,68 @@ import dev.debias.train.DebiasTrainer;
 import dev.debias.train.ModelSelection;
 import dev.debias.train.TrainingResult;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code debias train}: trains one method on Colored MNIST or a folder-layout dataset and writes
  * {@code DIR/metrics.json} with the final model's {@code validation} and {@code test} metrics,
  * the selected evaluation, and the run's settings.
  */
-public final class TrainCommand implements Command {
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains one method on Colored MNIST or a folder-layout dataset and writes DIR/metrics.json,",
+            "checkpoints and history. Training settings not given are the method's Colored MNIST preset."
+        })
+public final class TrainCommand implements Callable<Integer> {
 
     /** The folder of a run's checkpoints and history inside its output folder. */
     static final String CHECKPOINTS = "checkpoints";
 
-    /** {@inheritDoc} */
-    @Override
-    public String name() {
-        return "train";
-    }
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "the method (listed below)")
+    private String method;
+
+    @Mixin
+    private RunOptions run;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: runs/<method>-<dataset>-<pct>-s<seed>)")
+    private Path out;
+
+    @Option(names = "--overwrite", description = "delete the output folder's checkpoints first")
+    private boolean overwrite;
 
     /** {@inheritDoc} */
     @Override
-    public String usage() {
-        StringBuilder sb =
-                new StringBuilder("train --method {" + String.join(",", MethodRegistry.names()) + "}")
-                        .append(" [--dataset cmnist|DIR] [--conflict-pct P] [--severity S]\n")
-                        .append("        [--iterations N | --epochs E] [--batch-size B] [--lr LR] [--weight-decay WD]")
-                        .append(" [--eval-every K]\n")
-                        .append("        [--valid-fraction F] [--backbone ").append(String.join("|", Backbones.NAMES))
-                        .append("] [--seed S]\n")
-                        .append("        [--selection auto|worst-group|unbiased|average|worst-class|last]\n")
-                        .append("        [--out DIR] [--resume | --overwrite] [--allow-synthetic] [--quiet]\n")
-                        .append("        training settings not given are the method's Colored MNIST preset; method options:");
-        for (MethodEntry entry : MethodRegistry.entries()) {
-            entry.options().forEach((option, help) ->
-                    sb.append("\n          ").append(entry.name()).append(": --").append(option).append(' ').append(help));
-        }
-        return sb.toString();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void run(String[] args) throws Exception {
-        CliArguments a = new CliArguments(name(), args, Set.of("resume", "allow-synthetic", "quiet", "overwrite"));
-        String method = a.get("method", null);
-        if (method == null) {
-            throw new CliException("--method is required; one of " + String.join(", ", MethodRegistry.names()));
-        }
+    public Integer call() throws Exception {
         MethodRegistry.get(method);
-        RunSettings settings = RunSettings.parse(method, a, null, false);
-        Path out = Paths.get(a.get("out", "runs/" + method + "-" + settings.tag()));
-        boolean quiet = a.has("quiet");
-        boolean overwrite = a.has("overwrite");
-        a.rejectUnknown();
+        RunSettings settings = run.settings(null, false, MethodOptions.read(spec, method));
+        Path target = out != null ? out : Paths.get("runs/" + method + "-" + settings.tag());
         if (overwrite && settings.resume()) {
             throw new CliException("give either --resume or --overwrite, not both");
         }
         if (overwrite) {
-            dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(CHECKPOINTS));
+            dev.debias.io.AtomicFiles.deleteRecursively(target.resolve(CHECKPOINTS));
         }
-        train(method, settings, out, !quiet);
-        System.out.println("metrics written to " + out.resolve("metrics.json"));
+        train(method, settings, target, !run.quiet);
+        System.out.println("metrics written to " + target.resolve("metrics.json"));
+        return 0;
     }
 
     /**
@@ -195,74 +191,6 @@ public final class TrainCommand implements Command {
             boolean resume,
             boolean allowSynthetic,
             Map<String, String> options) {
-
-        static RunSettings parse(String method, CliArguments a, Long defaultIterations, boolean syntheticAllowed) {
-            Long iterations = a.has("iterations") ? a.getLong("iterations", 0) : null;
-            Integer epochs = a.has("epochs") ? (int) a.getLong("epochs", 0) : null;
-            if (iterations != null && epochs != null) {
-                throw new CliException("give either --iterations or --epochs, not both");
-            }
-            if ((iterations != null && iterations < 1) || (epochs != null && epochs < 1)) {
-                throw new CliException("--iterations and --epochs must be at least 1");
-            }
-            if (iterations == null && epochs == null) {
-                iterations = defaultIterations;
-            }
-            double pct = a.getDouble("conflict-pct", 1.0);
-            if (!(pct > 0 && pct < 100)) {
-                throw new CliException("--conflict-pct must be in (0, 100), got " + pct);
-            }
-            return new RunSettings(
-                    a.get("dataset", ExperimentData.COLORED_MNIST),
-                    pct,
-                    (int) a.getLong("severity", 4),
-                    a.getLong("seed", 0),
-                    iterations,
-                    epochs,
-                    a.has("batch-size") ? (int) a.getLong("batch-size", 0) : null,
-                    a.has("lr") ? (float) a.getDouble("lr", 0) : null,
-                    a.has("weight-decay") ? weightDecay(a.getDouble("weight-decay", 0)) : null,
-                    a.has("eval-every") ? a.getLong("eval-every", 0) : null,
-                    a.getDouble("valid-fraction", 0.1),
-                    a.get("backbone", null),
-                    a.has("selection") ? parseSelection(a.get("selection", "auto")) : null,
-                    a.has("resume"),
-                    syntheticAllowed || a.has("allow-synthetic"),
-                    methodOptions(method, a));
-        }
-
-        /** Reads the method's own options; an option of another method is refused, naming its owners. */
-        static Map<String, String> methodOptions(String method, CliArguments a) {
-            Map<String, String> options = new LinkedHashMap<>();
-            for (Map.Entry<String, List<String>> e : MethodRegistry.optionOwners().entrySet()) {
-                if (a.has(e.getKey())) {
-                    if (!e.getValue().contains(method)) {
-                        throw new CliException(
-                                "--" + e.getKey() + " applies to " + String.join(", ", e.getValue()) + " only, not " + method);
-                    }
-                    options.put(e.getKey(), a.get(e.getKey(), null));
-                }
-            }
-            return options;
-        }
-
-        private static Float weightDecay(double value) {
-            if (!(value >= 0 && Double.isFinite(value))) {
-                throw new CliException("--weight-decay must be a finite number >= 0, got " + value);
-            }
-            return (float) value;
-        }
-
-        private static ModelSelection parseSelection(String value) {
-            for (ModelSelection rule : ModelSelection.values()) {
-                if (rule.name().replace('_', '-').equalsIgnoreCase(value)) {
-                    return rule;
-                }
-            }
-            throw new CliException(
-                    "--selection must be auto, worst-group, unbiased, average, worst-class or last, got '"
-                            + value + "'");
-        }
 
         String tag() {
             return ExperimentData.COLORED_MNIST.equals(dataset)
