@@ -4,10 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * The {@code debias} command line (picocli): {@code describe}, {@code dataset}, {@code train},
@@ -113,14 +111,8 @@ public final class DebiasCli implements Runnable {
 
         @Override
         public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = DebiasCli.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
             return new String[] {
-                "debias " + p.getProperty("version", "unknown"),
+                "debias " + RunManifest.version(),
                 "Java " + System.getProperty("java.version") + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
             };
         }

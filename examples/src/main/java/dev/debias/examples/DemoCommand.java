@@ -26,7 +26,9 @@ import javax.imageio.ImageIO;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code debias demo}, the main job: trains ERM, Group DRO, LfF and DisEnt on Colored MNIST (1 %
@@ -40,6 +42,9 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = "ERM vs Group DRO vs LfF vs DisEnt on Colored MNIST: table, metrics.json per method, demo.png.")
 public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
 
     @Mixin
     private RunOptions run;
@@ -64,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
             TrainCommand.RunSettings forMethod =
                     settings.iterations() == null ? settings : settings.withOptions(entry.demoOptions(settings.iterations()));
-            outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console));
+            outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console, TrainCommand.commandLine(spec)));
         }
         System.out.println();
         System.out.println(comparison(outcomes));

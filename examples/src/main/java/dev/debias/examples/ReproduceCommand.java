@@ -9,7 +9,9 @@ import dev.debias.train.ModelSelection;
 import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,9 @@ public final class ReproduceCommand implements Callable<Integer> {
      */
     static final ModelSelection SELECTION = ModelSelection.UNBIASED;
 
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--runs", paramLabel = "DIR", description = "folder of the runs (default: ${DEFAULT-VALUE})")
     private Path runs = Paths.get("runs/reproduce");
 
@@ -98,7 +103,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                                         VALIDATION_FRACTION, null, SELECTION,
                                         dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
                                         false, Map.of());
-                        TrainCommand.train(method, settings, out, true);
+                        TrainCommand.train(method, settings, out, true, TrainCommand.commandLine(spec));
                     }
                 }
             }

@@ -72,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (overwrite) {
             dev.debias.io.AtomicFiles.deleteRecursively(target.resolve(CHECKPOINTS));
         }
-        train(method, settings, target, !run.quiet);
+        train(method, settings, target, !run.quiet, commandLine(spec));
         System.out.println("metrics written to " + target.resolve("metrics.json"));
         return 0;
     }
@@ -84,10 +84,14 @@ public final class TrainCommand implements Callable<Integer> {
      * @param settings the run settings
      * @param out the output directory
      * @param console whether to print the progress bar and tables
+     * @param commandLine the command line, for the run's manifest
      * @return the metrics written, the training result and the test metrics
      * @throws Exception on failure
      */
-    static Outcome train(String method, RunSettings settings, Path out, boolean console) throws Exception {
+    static Outcome train(String method, RunSettings settings, Path out, boolean console, List<String> commandLine)
+            throws Exception {
+        RunManifest manifest = new RunManifest(commandLine);
+        checkOutput(out);
         ExperimentData.Loaded data = settings.loadData();
         if (console) {
             System.out.println("data: " + data.description());
@@ -145,6 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
                 json.add("selection", selection);
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
                 entry.addMetrics(trainer, train, json);
+                json.add("manifest", manifest.toJson(trainer.device()));
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 if (console) {
                     System.out.println("test metrics of the final " + method + " model:");
@@ -159,6 +164,33 @@ public final class TrainCommand implements Callable<Integer> {
     static long conflictingCount(GroupedArrayDataset dataset) {
         GroupSpec spec = dataset.groupSpec();
         return java.util.Arrays.stream(dataset.groups()).filter(spec::isConflicting).count();
+    }
+
+    /**
+     * Fails before any training when the run could not write its results: the output folder is a
+     * file or not writable, or {@code metrics.json} there is not a file.
+     */
+    private static void checkOutput(Path out) throws java.io.IOException {
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new CliException("--out " + out + " is a file, not a folder");
+        }
+        Path metrics = out.resolve("metrics.json");
+        if (java.nio.file.Files.exists(metrics) && !java.nio.file.Files.isRegularFile(metrics)) {
+            throw new CliException(metrics + " exists and is not a file; the run could not write its metrics");
+        }
+        try {
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(out, ".write-check", ".tmp"));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot write into --out " + out + ": " + e.getMessage());
+        }
+    }
+
+    /** Returns {@code debias <command> <arguments>} as typed. */
+    static List<String> commandLine(CommandSpec spec) {
+        List<String> line = new java.util.ArrayList<>(List.of("debias"));
+        line.addAll(spec.commandLine().getParseResult().originalArgs());
+        return line;
     }
 
     /**

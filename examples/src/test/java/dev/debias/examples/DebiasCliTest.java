@@ -3,6 +3,7 @@ package dev.debias.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -19,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 class DebiasCliTest {
 
@@ -191,6 +193,14 @@ class DebiasCliTest {
             assertTrue(settings.has("method"), settings.toString());
             assertEquals(32, settings.getAsJsonObject("training").get("batchSize").getAsInt());
             assertEquals(3, settings.getAsJsonObject("training").get("evaluateEvery").getAsInt());
+            JsonObject manifest = metrics.getAsJsonObject("manifest");
+            assertEquals("0.1.0-SNAPSHOT", manifest.get("debiasVersion").getAsString());
+            assertEquals("0.35.1", manifest.get("djl").getAsString());
+            assertEquals("2.7.1", manifest.get("pytorch").getAsString());
+            assertEquals("cpu()", manifest.get("device").getAsString());
+            assertEquals(List.of("debias", "train", "--method", entry.name()),
+                    new Gson().fromJson(manifest.get("commandLine"), List.class).subList(0, 4));
+            assertTrue(manifest.get("started").getAsString().compareTo(manifest.get("ended").getAsString()) <= 0);
         }
     }
 
@@ -277,5 +287,18 @@ class DebiasCliTest {
         Object[] typo = run("train", "--method", "erm", "--iteratons", "5");
         assertEquals(2, typo[0]);
         assertTrue(((String) typo[1]).contains("--iterations"), (String) typo[1]);
+    }
+
+    @Test
+    void anOutputThatCannotTakeTheResultsIsRefusedBeforeTraining(@TempDir Path tmp) throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Object[] result = run("train", "--method", "erm", "--allow-synthetic", "--out", file.toString());
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("is a file, not a folder"), (String) result[1]);
+        Path taken = Files.createDirectories(tmp.resolve("run").resolve("metrics.json"));
+        result = run("train", "--method", "erm", "--allow-synthetic", "--out", taken.getParent().toString());
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("is not a file"), (String) result[1]);
+        assertEquals("x", Files.readString(file));
     }
 }
