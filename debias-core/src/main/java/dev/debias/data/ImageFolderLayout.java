@@ -47,6 +47,10 @@ import java.util.stream.Stream;
  */
 public final class ImageFolderLayout {
 
+    /** The file that marks a folder layout Debias wrote (and may replace). */
+    public static final String MARKER = ".debias-dataset";
+
+
     /** The folder of the bias-aligned training images. */
     public static final String ALIGN = "align";
 
@@ -204,12 +208,14 @@ public final class ImageFolderLayout {
      *     an unknown attribute
      */
     public static void write(Path root, GroupedSplits splits) throws IOException {
+        checkTarget(root);
         checkWritable(splits.train(), "training");
         splits.validation().ifPresent(d -> checkWritable(d, "validation"));
         splits.test().ifPresent(d -> checkWritable(d, "test"));
         AtomicFiles.writeDirectory(
                 root,
                 tmp -> {
+                    Files.writeString(tmp.resolve(MARKER), "written by Debias\n");
                     GroupedArrayDataset train = splits.train();
                     GroupSpec spec = train.groupSpec();
                     int[] groups = train.groups();
@@ -223,6 +229,39 @@ public final class ImageFolderLayout {
                         writeImages(splits.test().get(), i -> tmp.resolve(TEST));
                     }
                 });
+    }
+
+    /**
+     * Refuses to replace anything but an empty folder or a dataset Debias wrote (it holds {@value
+     * #MARKER}), and removes the temporary trees an interrupted write left beside it.
+     */
+    private static void checkTarget(Path root) throws IOException {
+        if (Files.exists(root)) {
+            if (!Files.isDirectory(root)) {
+                throw new IllegalArgumentException(root + " is a file; the dataset needs an absent or empty folder");
+            }
+            boolean empty;
+            try (var entries = Files.list(root)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.isRegularFile(root.resolve(MARKER))) {
+                throw new IllegalArgumentException(
+                        root + " holds files that Debias did not write; give an absent or empty folder, or an earlier"
+                                + " dataset written by Debias (it holds " + MARKER + ")");
+            }
+        }
+        Path parent = root.toAbsolutePath().getParent();
+        if (parent != null && Files.isDirectory(parent)) {
+            String prefix = "." + root.getFileName() + ".";
+            try (var siblings = Files.list(parent)) {
+                for (Path leftover : (Iterable<Path>) siblings::iterator) {
+                    if (leftover.getFileName().toString().startsWith(prefix)
+                            && Files.isRegularFile(leftover.resolve(MARKER))) {
+                        AtomicFiles.deleteRecursively(leftover);
+                    }
+                }
+            }
+        }
     }
 
     private static void checkWritable(GroupedArrayDataset dataset, String split) {

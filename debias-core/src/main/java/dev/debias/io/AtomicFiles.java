@@ -85,7 +85,7 @@ public final class AtomicFiles {
     public static void writeFile(Path target, PathWriter writer) throws IOException {
         Path dir = parentOf(target);
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = newSibling(dir, "." + target.getFileName() + ".", ".tmp", false);
         try {
             writer.write(tmp);
             move(tmp, target);
@@ -107,11 +107,11 @@ public final class AtomicFiles {
     public static void writeDirectory(Path target, PathWriter writer) throws IOException {
         Path dir = parentOf(target);
         Files.createDirectories(dir);
-        Path tmp = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+        Path tmp = newSibling(dir, "." + target.getFileName() + ".", "", true);
         try {
             writer.write(tmp);
             if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(dir, "." + target.getFileName() + ".old.");
+                Path old = newSibling(dir, "." + target.getFileName() + ".old.", "", true);
                 Files.delete(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                 move(tmp, target);
@@ -155,6 +155,25 @@ public final class AtomicFiles {
                         return FileVisitResult.CONTINUE;
                     }
                 });
+    }
+
+    /**
+     * Creates a new file or directory with a random name in {@code dir}. Unlike {@code
+     * Files.createTempFile}, whose files are private (0600), it is created with the process's
+     * umask, so the renamed result has the permissions of any other file the process writes.
+     */
+    private static Path newSibling(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = dir.resolve(prefix + Long.toUnsignedString(random.nextLong(), 36) + suffix);
+            try {
+                return directory ? Files.createDirectory(candidate) : Files.createFile(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Path parentOf(Path target) {

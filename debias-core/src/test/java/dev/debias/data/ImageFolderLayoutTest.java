@@ -238,4 +238,47 @@ class ImageFolderLayoutTest {
             assertFalse(Files.exists(dir.resolve("x")));
         }
     }
+
+    private static GroupedSplits smallSplits() {
+        int[] y = {0, 1, 2, 0, 1, 2};
+        int[] a = {0, 1, 2, 1, 2, 0};
+        GroupSpec spec = GroupSpec.fromLabels(3, 3, y, a).toBuilder().optDiagonalAlignment().build();
+        return new GroupedSplits(dataset(y, a, spec, 0), null, null);
+    }
+
+    @Test
+    void writingNeverReplacesWhatDebiasDidNotWrite() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
+        Path folder = Files.createDirectories(dir.resolve("photos"));
+        Files.writeString(folder.resolve("cat.jpg"), "meow");
+        try (GroupedSplits splits = smallSplits()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFolderLayout.write(file, splits));
+            assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> ImageFolderLayout.write(folder, splits));
+            assertTrue(e.getMessage().contains("did not write"), e.getMessage());
+            assertEquals("mine", Files.readString(file));
+            assertEquals("meow", Files.readString(folder.resolve("cat.jpg")));
+            // An earlier Debias dataset is replaced, and a tree an interrupted write left is removed.
+            Path root = dir.resolve("cmnist");
+            ImageFolderLayout.write(root, splits);
+            Path leftover = Files.createDirectories(dir.resolve(".cmnist.k1ll3d"));
+            Files.writeString(leftover.resolve(ImageFolderLayout.MARKER), "written by Debias\n");
+            ImageFolderLayout.write(root, splits);
+            assertTrue(Files.isRegularFile(root.resolve(ImageFolderLayout.MARKER)));
+            assertFalse(Files.exists(leftover));
+        }
+    }
+
+    @Test
+    void writtenFilesFollowTheUmaskNotPrivateTempFilePermissions() throws IOException {
+        Path probe = Files.createFile(dir.resolve("probe"));
+        var expected = Files.getPosixFilePermissions(probe);
+        try (GroupedSplits splits = smallSplits()) {
+            Path root = dir.resolve("layout");
+            ImageFolderLayout.write(root, splits);
+            assertEquals(expected, Files.getPosixFilePermissions(root.resolve(ImageFolderLayout.MARKER)));
+            dev.debias.io.AtomicFiles.writeString(dir.resolve("atomic.txt"), "x");
+            assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("atomic.txt")));
+        }
+    }
 }
