@@ -73,6 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println(comparison(outcomes));
+        System.out.println(worstGroups(outcomes));
         Path chart = out.resolve("demo.png");
         writeChart(chart, outcomes);
         System.out.println("metrics: " + out.resolve("<method>/metrics.json") + ", chart: " + chart);
@@ -94,6 +95,29 @@ public final class DemoCommand implements Callable<Integer> {
                             100 * m.alignedAccuracy(),
                             100 * m.conflictingAccuracy(),
                             100 * m.worstGroupAccuracy()));
+        }
+        return sb.toString();
+    }
+
+    /** Each method's three worst test groups, with their accuracy and size. */
+    static String worstGroups(Map<String, TrainCommand.Outcome> outcomes) {
+        StringBuilder sb = new StringBuilder("worst test groups of the final models (full tables: <method>/"
+                + TrainCommand.TEST_TABLE + ")\n");
+        for (Map.Entry<String, TrainCommand.Outcome> e : outcomes.entrySet()) {
+            GroupMetrics m = e.getValue().test();
+            List<Integer> groups = new ArrayList<>();
+            for (int g = 0; g < m.groupSpec().numGroups(); g++) {
+                if (m.groupCount(g) > 0) {
+                    groups.add(g);
+                }
+            }
+            groups.sort((a, b) -> Double.compare(m.groupAccuracy(a), m.groupAccuracy(b)));
+            sb.append(String.format(Locale.ROOT, "%-8s", e.getKey()));
+            for (int g : groups.subList(0, Math.min(3, groups.size()))) {
+                sb.append(String.format(Locale.ROOT, "  %s %.1f %% (n = %d)",
+                        m.groupSpec().groupName(g), 100 * m.groupAccuracy(g), m.groupCount(g)));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -45,6 +45,15 @@ public final class TrainCommand implements Callable<Integer> {
     /** The folder of a run's checkpoints and history inside its output folder. */
     static final String CHECKPOINTS = "checkpoints";
 
+    /** The final model's per-group test table (text) inside a run's output folder. */
+    static final String TEST_TABLE = "test-groups.txt";
+
+    /** The final model's per-group test metrics (CSV). */
+    static final String TEST_CSV = "test-groups.csv";
+
+    /** The PNG of the per-group validation curves. */
+    static final String CURVES = "validation-curves.png";
+
     @Spec
     private CommandSpec spec;
 
@@ -72,8 +81,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (overwrite) {
             dev.debias.io.AtomicFiles.deleteRecursively(target.resolve(CHECKPOINTS));
         }
-        train(method, settings, target, !run.quiet, commandLine(spec));
-        System.out.println("metrics written to " + target.resolve("metrics.json"));
+        Outcome outcome = train(method, settings, target, !run.quiet, commandLine(spec));
+        if (!run.quiet) {
+            System.out.println("test metrics of the final " + method + " model:");
+            System.out.println(new GroupMetricsReport(outcome.test()).toTable());
+        }
+        System.out.println("metrics written to " + target.resolve("metrics.json") + "; per-group table "
+                + target.resolve(TEST_TABLE) + ", validation curves " + target.resolve(CURVES));
         return 0;
     }
 
@@ -150,11 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
                 entry.addMetrics(trainer, train, json);
                 json.add("manifest", manifest.toJson(trainer.device()));
+                GroupMetricsReport report = new GroupMetricsReport(testMetrics);
+                report.writeTable(out.resolve(TEST_TABLE));
+                report.writeCsv(out.resolve(TEST_CSV));
+                RunCharts.writeValidationCurves(out.resolve(CURVES), method, trainer.history());
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
-                if (console) {
-                    System.out.println("test metrics of the final " + method + " model:");
-                    System.out.println(new GroupMetricsReport(testMetrics).toTable());
-                }
                 return new Outcome(json, result, testMetrics);
             }
         }
