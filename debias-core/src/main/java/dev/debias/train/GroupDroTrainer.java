@@ -15,7 +15,10 @@ import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
 import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GroupDroLoss;
+import dev.debias.loss.GroupDroStep;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -82,16 +85,26 @@ public final class GroupDroTrainer extends DebiasTrainer {
 
     private StepResult step(Batch batch) {
         Trainer trainer = model.trainer();
-        NDArray robust;
+        GroupDroStep update;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             NDArray logits = trainer.forward(batch.getData()).head();
             NDList labels = batch.getLabels();
             NDArray perSample = CrossEntropy.ofLogits(logits, labels.get(GroupedLabels.LABEL));
-            robust = loss.update(perSample, labels.get(GroupedLabels.GROUP)).loss();
-            collector.backward(robust);
+            update = loss.update(perSample, labels.get(GroupedLabels.GROUP));
+            collector.backward(update.loss());
         }
         model.step();
-        return StepResult.of(robust);
+        // As group_DRO's log: each group's weight q and (here, its EMA of the) training loss.
+        double[] weights = update.weights().weights();
+        double[] ema = loss.groupLossEma();
+        Map<String, Double> perGroup = new LinkedHashMap<>();
+        for (int g = 0; g < weights.length; g++) {
+            perGroup.put("q." + g, weights[g]);
+        }
+        for (int g = 0; g < ema.length; g++) {
+            perGroup.put("lossEma." + g, ema[g]);
+        }
+        return StepResult.of(update.loss()).withValues(perGroup);
     }
 
     /**

@@ -102,9 +102,11 @@ final class PhaseLoop {
                 long started = System.nanoTime();
                 Map<String, Double> values = new LinkedHashMap<>();
                 try (Batch batch = train.batch(manager, indices)) {
-                    for (Map.Entry<String, NDArray> term : phase.step().step(batch, context).terms().entrySet()) {
+                    StepResult result = phase.step().step(batch, context);
+                    for (Map.Entry<String, NDArray> term : result.terms().entrySet()) {
                         values.put(term.getKey(), (double) term.getValue().getFloat());
                     }
+                    values.putAll(result.values());
                 } catch (NonFiniteLossException e) {
                     throw new TrainingDivergedException(context.step(), Float.NaN, state.lastCheckpointStep, e);
                 }

@@ -186,4 +186,25 @@ class PlatformTest {
         }
         return out;
     }
+
+    @Test
+    void groupDroHistoryHoldsEachGroupsWeightAndLoss() {
+        try (GroupDroTrainer trainer =
+                new GroupDroTrainer(
+                        GroupDroConfig.builder().setTraining(BiasedToyData.training(20).optEvaluateEvery(10).build()).build(),
+                        BiasedToyData.mlp(),
+                        BiasedToyData.INPUT)) {
+            trainer.fit(train, validation);
+            for (EvaluationRecord r : trainer.history()) {
+                double sum = 0;
+                for (int g = 0; g < 4; g++) {
+                    sum += r.terms().get("q." + g);
+                    assertTrue(r.terms().get("lossEma." + g) >= 0, "lossEma." + g);
+                }
+                assertEquals(1.0, sum, 1e-9, "the mean weights of a validation interval sum to 1");
+            }
+            double[] q = trainer.groupWeights();
+            assertEquals(q[1], trainer.history().get(1).terms().get("q.1"), 0.05);
+        }
+    }
 }
