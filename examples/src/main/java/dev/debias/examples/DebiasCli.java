@@ -27,7 +27,8 @@ import java.io.UncheckedIOException;
             TrainCommand.class,
             BenchCommand.class,
             DemoCommand.class,
-            ReproduceCommand.class
+            ReproduceCommand.class,
+            AuditCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -101,6 +101,16 @@ final class DisEntMethod implements MethodEntry {
 
     /** The official code re-run by DeNetDM (NeurIPS 2024, Table 1). */
     @Override
+    public String reportedModelName() {
+        return "disent";
+    }
+
+    @Override
+    public ai.djl.nn.Block reportedBlock(java.util.function.Supplier<dev.debias.model.Backbone> backbones) {
+        return DisEntModel.of(backbones);
+    }
+
+    @Override
     public List<Double> publishedColoredMnist() {
         return List.of(59.1, 71.0, 82.9, 88.3);
     }

@@ -55,6 +55,16 @@ final class JttMethod implements MethodEntry {
     }
 
     @Override
+    public String reportedModelName() {
+        return "final";
+    }
+
+    @Override
+    public String reportedPhase() {
+        return dev.debias.train.JttTrainer.FINAL;
+    }
+
+    @Override
     public List<Double> publishedColoredMnist() {
         return List.of(53.0, 61.7, 74.2, 85.0);
     }

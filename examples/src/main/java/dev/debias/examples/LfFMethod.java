@@ -39,6 +39,11 @@ final class LfFMethod implements MethodEntry {
     }
 
     @Override
+    public String reportedModelName() {
+        return "debiased";
+    }
+
+    @Override
     public List<Double> publishedColoredMnist() {
         return List.of(63.4, 74.0, 80.5, 85.4);
     }

@@ -98,6 +98,35 @@ public interface MethodEntry {
     }
 
     /**
+     * Returns the name of the reported model's parameter file in a run's checkpoints ({@code
+     * <name>-NNNN.params}).
+     *
+     * @return the model's name in the run
+     */
+    default String reportedModelName() {
+        return "model";
+    }
+
+    /**
+     * Returns the phase whose checkpoints hold the reported model.
+     *
+     * @return the phase name
+     */
+    default String reportedPhase() {
+        return dev.debias.train.EvaluationRecord.DEFAULT_PHASE;
+    }
+
+    /**
+     * Makes a fresh block of the reported model's architecture, to load a saved run into.
+     *
+     * @param backbones makes the run's backbone
+     * @return the block
+     */
+    default ai.djl.nn.Block reportedBlock(Supplier<Backbone> backbones) {
+        return backbones.get();
+    }
+
+    /**
      * Prepares a trainer before {@code fit} (e.g. DisEnt tracks its test accuracy for the
      * reference's protocol); nothing by default.
      *

@@ -238,7 +238,7 @@ class DebiasCliTest {
 
     @Test
     void everyCommandHasHelpAndTheToolAVersion() {
-        for (String command : new String[] {"describe", "dataset", "train", "bench", "demo", "reproduce"}) {
+        for (String command : new String[] {"describe", "dataset", "train", "bench", "demo", "reproduce", "audit"}) {
             PrintStream out = System.out;
             ByteArrayOutputStream captured = new ByteArrayOutputStream();
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
@@ -300,5 +300,27 @@ class DebiasCliTest {
         assertEquals(2, result[0]);
         assertTrue(((String) result[1]).contains("is not a file"), (String) result[1]);
         assertEquals("x", Files.readString(file));
+    }
+
+    @Test
+    void auditReloadsTheSelectedModelWithPlainDjlAndReportsWhatTheRunMeasured(@TempDir Path tmp) throws Exception {
+        String data = folderDataset(tmp).toString();
+        for (String method : new String[] {"gdro", "disent"}) {
+            Path out = tmp.resolve(method);
+            assertEquals(0, run("train", "--method", method, "--dataset", data, "--iterations", "12", "--eval-every", "4",
+                    "--batch-size", "32", "--selection", "unbiased", "--out", out.toString(), "--quiet")[0]);
+            Object[] audit = run("audit", "--model", out.toString(), "--dataset", data);
+            assertEquals(0, audit[0], (String) audit[1]);
+            JsonObject report = JsonParser.parseString(Files.readString(out.resolve("audit").resolve("audit.json"))).getAsJsonObject();
+            JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+            assertEquals(
+                    metrics.getAsJsonObject("selection").getAsJsonObject("test").get("unbiasedAccuracy").getAsDouble(),
+                    report.get("unbiasedAccuracy").getAsDouble(), 1e-12, method);
+            assertTrue(Files.size(out.resolve("audit").resolve("audit.png")) > 0);
+            assertTrue(Files.isRegularFile(out.resolve("audit").resolve("audit.csv")));
+        }
+        Object[] missing = run("audit", "--model", tmp.resolve("nothing").toString());
+        assertEquals(2, missing[0]);
+        assertTrue(((String) missing[1]).contains("has no metrics.json"), (String) missing[1]);
     }
 }
