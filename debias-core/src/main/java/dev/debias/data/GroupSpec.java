@@ -20,6 +20,10 @@ import java.util.List;
  */
 public final class GroupSpec {
 
+    /** The most groups (classes x attribute values) a spec holds. */
+    public static final int MAX_GROUPS = 1 << 20;
+
+
     private final int numClasses;
     private final int numAttributes;
     private final List<String> classNames;
@@ -340,6 +344,13 @@ public final class GroupSpec {
                                 + numClasses
                                 + " and "
                                 + numAttributes);
+            }
+            if ((long) numClasses * numAttributes > MAX_GROUPS) {
+                throw new IllegalArgumentException(
+                        numClasses + " classes x " + numAttributes + " attribute values make "
+                                + (long) numClasses * numAttributes + " groups, more than the " + MAX_GROUPS
+                                + " a GroupSpec holds; a class or attribute label is probably wrong (labels are"
+                                + " 0-based and the count is the largest label + 1)");
             }
             this.numClasses = numClasses;
             this.numAttributes = numAttributes;

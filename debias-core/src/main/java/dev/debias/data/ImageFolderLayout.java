@@ -47,6 +47,8 @@ import java.util.stream.Stream;
  */
 public final class ImageFolderLayout {
 
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(ImageFolderLayout.class);
+
     /** The file that marks a folder layout Debias wrote (and may replace). */
     public static final String MARKER = ".debias-dataset";
 
@@ -130,6 +132,7 @@ public final class ImageFolderLayout {
                                 .orElse(0);
         checkClasses(validFiles, validLabels[0], numClasses);
         checkClasses(testFiles, testLabels[0], numClasses);
+        warnAboutGaps(root, trainLabels[0], numClasses, alignFiles.size());
 
         GroupSpec spec = groupSpec(numClasses, numAttributes, trainLabels, alignFiles.size());
         ImageCodec.Decoded trainImages =
@@ -369,6 +372,28 @@ public final class ImageFolderLayout {
             a[i] = labels[1];
         }
         return new int[][] {y, a};
+    }
+
+    /** Says when the training labels leave classes empty or when align/ holds no image. */
+    private static void warnAboutGaps(Path root, int[] labels, int numClasses, int alignCount) {
+        boolean[] seen = new boolean[numClasses];
+        for (int label : labels) {
+            seen[label] = true;
+        }
+        List<Integer> empty = new ArrayList<>();
+        for (int c = 0; c < numClasses; c++) {
+            if (!seen[c]) {
+                empty.add(c);
+            }
+        }
+        if (!empty.isEmpty()) {
+            LOGGER.warn(
+                    "{}: the training labels go up to {} but classes {} have no training image (labels are 0-based)",
+                    root, numClasses - 1, empty.size() > 20 ? empty.subList(0, 20) + "..." : empty);
+        }
+        if (alignCount == 0) {
+            LOGGER.warn("{}: align/ holds no image, so no group is bias-aligned and aligned accuracy is undefined", root);
+        }
     }
 
     private static void checkClasses(List<Path> files, int[] labels, int numClasses)

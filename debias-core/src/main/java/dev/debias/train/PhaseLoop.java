@@ -34,6 +34,12 @@ final class PhaseLoop {
     private static final Logger LOGGER = LoggerFactory.getLogger(PhaseLoop.class);
     private static final long WARMUP_STEPS = 50;
 
+    /** The steps whose mean loss sets the level a diverging loss is measured against. */
+    static final long LEVEL_STEPS = 10;
+
+    /** How many times its first steps' level a loss may reach before the run counts as diverged. */
+    static final double DIVERGENCE_FACTOR = 1e4;
+
     /** Where a phase's checkpoints go. */
     interface Checkpointer {
 
@@ -119,6 +125,7 @@ final class PhaseLoop {
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDivergedException(state.step, (float) loss, state.lastCheckpointStep);
                 }
+                checkLevel(state, loss);
                 values.forEach((k, v) -> state.termSums.merge(k, v, Double::sum));
                 state.termCount++;
                 if (state.step % evaluateEvery == 0 || state.step == total) {
@@ -130,6 +137,24 @@ final class PhaseLoop {
             }
         }
         return result(state, checkpointer);
+    }
+
+    /**
+     * Stops a run whose loss explodes while staying finite: more than {@link #DIVERGENCE_FACTOR}
+     * times the mean loss of its first {@link #LEVEL_STEPS} steps (at least 1e-3).
+     */
+    private static void checkLevel(PhaseState state, double loss) {
+        if (Double.isNaN(state.lossLevel)) {
+            state.levelSum += loss;
+            if (state.step == LEVEL_STEPS) {
+                state.lossLevel = state.levelSum / LEVEL_STEPS;
+            }
+            return;
+        }
+        double bound = DIVERGENCE_FACTOR * Math.max(state.lossLevel, 1e-3);
+        if (Math.abs(loss) > bound) {
+            throw TrainingDivergedException.exploded(state.step, loss, state.lossLevel, state.lastCheckpointStep);
+        }
     }
 
     private void evaluate(PhaseState state, long epoch, Checkpointer checkpointer) {

@@ -24,7 +24,7 @@ import java.util.Map;
 final class PhaseState {
 
     static final String FILE = "loop.state";
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     long step;
     long lastCheckpointStep = -1;
@@ -32,6 +32,9 @@ final class PhaseState {
     long termCount;
     EvaluationRecord selected;
     final List<EvaluationRecord> history = new ArrayList<>();
+    /** The mean loss of the first {@link PhaseLoop#LEVEL_STEPS} steps, NaN before. */
+    double lossLevel = Double.NaN;
+    double levelSum;
     long warmupSteps;
     long measuredSteps;
     long measuredNanos;
@@ -59,6 +62,8 @@ final class PhaseState {
             for (EvaluationRecord r : history) {
                 writeRecord(out, r);
             }
+            out.writeDouble(lossLevel);
+            out.writeDouble(levelSum);
             out.writeLong(warmupSteps);
             out.writeLong(measuredSteps);
             out.writeLong(measuredNanos);
@@ -85,6 +90,8 @@ final class PhaseState {
             for (int n = in.readInt(), i = 0; i < n; i++) {
                 s.history.add(readRecord(in, spec, file));
             }
+            s.lossLevel = in.readDouble();
+            s.levelSum = in.readDouble();
             s.warmupSteps = in.readLong();
             s.measuredSteps = in.readLong();
             s.measuredNanos = in.readLong();

@@ -45,6 +45,26 @@ public final class TrainingDivergedException extends RuntimeException {
     }
 
     /**
+     * Creates the exception for a loss that stays finite but explodes: far above the level of the
+     * run's first steps.
+     *
+     * @param step the 1-based step of the loss
+     * @param loss the loss value
+     * @param level the mean loss of the first steps
+     * @param lastCheckpointStep the step of the last checkpoint written, or -1 for none
+     * @return the exception
+     */
+    public static TrainingDivergedException exploded(long step, double loss, double level, long lastCheckpointStep) {
+        return new TrainingDivergedException(
+                "training loss is " + loss + " at step " + step + ", more than " + (long) PhaseLoop.DIVERGENCE_FACTOR
+                        + " times its level over the first " + PhaseLoop.LEVEL_STEPS + " steps (" + level + ")"
+                        + (lastCheckpointStep >= 0
+                                ? "; the last good checkpoint (step " + lastCheckpointStep + ") is intact"
+                                : "; no checkpoint was written before it"),
+                step);
+    }
+
+    /**
      * Creates the exception with the loss's own report as the cause.
      *
      * @param step the 1-based step whose loss was not finite

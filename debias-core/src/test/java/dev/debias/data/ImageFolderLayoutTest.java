@@ -281,4 +281,13 @@ class ImageFolderLayoutTest {
             assertEquals(expected, Files.getPosixFilePermissions(dir.resolve("atomic.txt")));
         }
     }
+
+    @Test
+    void aHugeLabelIsNamedInsteadOfExhaustingMemory() throws IOException {
+        Path root = dir.resolve("huge");
+        gray(root.resolve("align/0/0_0_0.png"), 2, 2, 10);
+        gray(root.resolve("conflict/0/1_99999999_1.png"), 2, 2, 20);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFolderLayout.load(root));
+        assertTrue(e.getMessage().contains("more than the " + GroupSpec.MAX_GROUPS), e.getMessage());
+    }
 }

@@ -218,4 +218,28 @@ class ResumeFaultsTest {
             trained.close();
         }
     }
+
+    @Test
+    void aLossThatExplodesWithoutReachingNanIsDivergence(@TempDir Path dir) {
+        TrainingConfig training = BiasedToyData.training(40).optEvaluateEvery(10).optCheckpointDir(dir).build();
+        PhasedRun run =
+                PhasedRun.builder().setDevice(ai.djl.Device.cpu()).setData(train, validation).optCheckpoints(training).build();
+        dev.debias.metrics.GroupMetrics metrics =
+                dev.debias.metrics.GroupMetrics.builder(train.groupSpec()).setGroupCounts(new long[4], new long[4]).build();
+        TrainingDivergedException e =
+                assertThrows(
+                        TrainingDivergedException.class,
+                        () -> run.execute(
+                                Phase.builder()
+                                        .setName("train")
+                                        .setTraining(training)
+                                        .setSampler(dev.debias.sampler.ShuffleSampler.builder().setBatchSize(64).setSeed(1).build())
+                                        .setStep((batch, context) -> StepResult.of(
+                                                batch.getManager().create(context.step() < 25 ? 2f : 1e35f)))
+                                        .setValidator(d -> metrics)
+                                        .build()));
+        assertEquals(25, e.step());
+        assertTrue(e.getMessage().contains("more than 10000 times its level over the first 10 steps (2.0)"), e.getMessage());
+        assertTrue(e.getMessage().contains("last good checkpoint (step 20)"), e.getMessage());
+    }
 }
