@@ -50,7 +50,7 @@ public final class CrossEntropy extends LabelLoss {
         LossInputs.checkLogits(logits, "CrossEntropy");
         long batch = logits.getShape().get(0);
         long classes = logits.getShape().get(1);
-        NDArray y = LossInputs.asInt64(LossInputs.vector(labels, "labels", batch, "CrossEntropy"));
+        NDArray y = LossInputs.asInt64(LossInputs.vector(labels, "labels", batch, "CrossEntropy"), "labels", "CrossEntropy");
         try {
             return logits.logSoftmax(1).gather(y.reshape(batch, 1), 1).reshape(batch);
         } catch (EngineException e) {

@@ -83,7 +83,7 @@ public final class GroupSums {
                             + perSampleLosses.getShape());
         }
         long batch = perSampleLosses.getShape().get(0);
-        NDArray ids = LossInputs.asInt64(LossInputs.vector(groups, "group ids", batch, lossName));
+        NDArray ids = LossInputs.asInt64(LossInputs.vector(groups, "group ids", batch, lossName), "group ids", lossName);
         long[] columnIds = new long[numGroups + 1];
         for (int j = 0; j <= numGroups; j++) {
             columnIds[j] = j - 1L;

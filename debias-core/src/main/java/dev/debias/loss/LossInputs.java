@@ -104,13 +104,33 @@ final class LossInputs {
     }
 
     /**
-     * Returns an integer id vector as int64, converting other numeric types.
+     * Returns an integer id vector as int64, converting other numeric types; float ids must be
+     * whole numbers.
      *
      * @param ids the ids
+     * @param what what the ids are, for messages
+     * @param loss the loss name, for messages
      * @return the ids as int64
+     * @throws IllegalArgumentException if a float id has a fraction
      */
-    static NDArray asInt64(NDArray ids) {
-        return ids.getDataType() == DataType.INT64 ? ids : ids.toType(DataType.INT64, false);
+    static NDArray asInt64(NDArray ids, String what, String loss) {
+        if (ids.getDataType() == DataType.INT64) {
+            return ids;
+        }
+        if (ids.getDataType().isFloating()) {
+            // Never truncate silently: 2.7 is not class 2. One host read, only for float inputs.
+            try (NDArray floor = ids.floor();
+                    NDArray fraction = ids.sub(floor);
+                    NDArray any = fraction.abs().max()) {
+                float largest = any.toType(DataType.FLOAT32, false).getFloat();
+                if (largest != 0f) {
+                    throw new IllegalArgumentException(
+                            loss + ": " + what + " must be whole numbers, got a value with fraction " + largest
+                                    + " (give int64 ids)");
+                }
+            }
+        }
+        return ids.toType(DataType.INT64, false);
     }
 
     /**

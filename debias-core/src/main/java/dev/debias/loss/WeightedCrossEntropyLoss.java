@@ -137,8 +137,9 @@ public final class WeightedCrossEntropyLoss extends Loss implements PerSampleLos
         }
         NDArray groups =
                 LossInputs.asInt64(
-                        LossInputs.column(
-                                labels, GroupedLabels.GROUP, "GROUP", batchSize, getName()));
+                        LossInputs.column(labels, GroupedLabels.GROUP, "GROUP", batchSize, getName()),
+                        "group ids",
+                        getName());
         // Entry 0 of the table serves the unknown group -1, entry g + 1 serves group g.
         float[] table = new float[groupWeights.length + 1];
         System.arraycopy(groupWeights, 0, table, 1, groupWeights.length);

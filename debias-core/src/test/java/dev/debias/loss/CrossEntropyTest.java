@@ -101,4 +101,18 @@ class CrossEntropyTest {
             assertTrue(notFinite.getMessage().contains("NaN"), notFinite.getMessage());
         }
     }
+
+    @Test
+    void fractionalFloatLabelsAreRefusedNotTruncated() {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray logits = m.create(new float[] {1, 2, 3, 4}, new ai.djl.ndarray.types.Shape(2, 2));
+            IllegalArgumentException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            IllegalArgumentException.class,
+                            () -> CrossEntropy.ofLogits(logits, m.create(new float[] {0f, 1.5f})));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("whole numbers"), e.getMessage());
+            // whole float labels are fine
+            org.junit.jupiter.api.Assertions.assertEquals(2, CrossEntropy.ofLogits(logits, m.create(new float[] {0f, 1f})).size());
+        }
+    }
 }
