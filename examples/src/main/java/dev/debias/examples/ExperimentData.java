@@ -33,7 +33,9 @@ public final class ExperimentData {
         /** The built-in synthetic digits (MNIST files absent). */
         SYNTHETIC,
         /** A dataset directory in the folder layout. */
-        FOLDER
+        FOLDER,
+        /** A metadata CSV (Group DRO style), its split column giving train, validation and test. */
+        CSV
     }
 
     /**
@@ -67,9 +69,14 @@ public final class ExperimentData {
             throws IOException {
         if (!COLORED_MNIST.equals(dataset)) {
             Path root = Paths.get(dataset);
+            if (Files.isRegularFile(root) && root.getFileName().toString().endsWith(".csv")) {
+                GroupedSplits splits = dev.debias.data.MetadataCsvDataset.builder().setCsvFile(root).build().load();
+                return new Loaded(splits, Source.CSV, "metadata CSV " + root.toAbsolutePath());
+            }
             if (!Files.isDirectory(root)) {
                 throw new CliException(
-                        "unknown dataset '" + dataset + "': expected cmnist or a directory in the align/conflict layout");
+                        "unknown dataset '" + dataset + "': expected cmnist, a directory in the align/conflict layout"
+                                + " or a metadata CSV (img_filename, y, place, split columns)");
             }
             GroupedSplits splits = ImageFolderLayout.load(root);
             return new Loaded(splits, Source.FOLDER, "folder layout " + root.toAbsolutePath());

@@ -253,6 +253,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         String validationDescription(ExperimentData.Source source) {
+            if (source == ExperimentData.Source.CSV) {
+                return "rows of split 1 of the metadata CSV";
+            }
             if (source == ExperimentData.Source.FOLDER) {
                 return "valid/ folder of the dataset";
             }

@@ -323,4 +323,32 @@ class DebiasCliTest {
         assertEquals(2, missing[0]);
         assertTrue(((String) missing[1]).contains("has no metrics.json"), (String) missing[1]);
     }
+
+    @Test
+    void trainsOnAMetadataCsvEndToEnd(@TempDir Path tmp) throws Exception {
+        StringBuilder csv = new StringBuilder("img_filename,y,place,split\n");
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 240; i++) {
+            int y = i % 2;
+            int split = i < 160 ? 0 : i < 200 ? 1 : 2;
+            int place = split == 0 ? (random.nextDouble() < 0.9 ? y : 1 - y) : (i / 2) % 2;
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int p = 0; p < 64; p++) {
+                int red = place == 1 ? 200 : 20;
+                int green = y == 1 ? 40 + random.nextInt(40) : random.nextInt(40);
+                image.setRGB(p % 8, p / 8, (red << 16) | (green << 8) | 30);
+            }
+            String name = "img" + i + ".png";
+            javax.imageio.ImageIO.write(image, "png", tmp.resolve(name).toFile());
+            csv.append(name).append(',').append(y).append(',').append(place).append(',').append(split).append('\n');
+        }
+        Path metadata = Files.writeString(tmp.resolve("metadata.csv"), csv.toString());
+        Path out = tmp.resolve("run");
+        Object[] result = run("train", "--method", "erm", "--dataset", metadata.toString(), "--iterations", "10",
+                "--eval-every", "5", "--batch-size", "32", "--out", out.toString(), "--quiet");
+        assertEquals(0, result[0], (String) result[1]);
+        JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+        assertEquals(40, metrics.getAsJsonObject("test").get("count").getAsInt());
+        assertEquals("rows of split 1 of the metadata CSV", metrics.get("validationSplit").getAsString());
+    }
 }
