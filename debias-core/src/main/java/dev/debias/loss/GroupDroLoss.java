@@ -207,7 +207,8 @@ public final class GroupDroLoss extends Loss {
                         "GROUP",
                         losses.getShape().get(0),
                         getName());
-        return groupSums(losses, groups);
+        NDArray y = LossInputs.column(labels, GroupedLabels.LABEL, "LABEL", losses.getShape().get(0), getName());
+        return GroupSums.compute(losses, groups, y, rule.classOfGroups(), rule.numGroups(), getName());
     }
 
     /**

@@ -76,6 +76,26 @@ public final class GroupSums {
      * @throws NonFiniteLossException if a group loss is not finite
      */
     static GroupSums compute(NDArray perSampleLosses, NDArray groups, int numGroups, String lossName) {
+        return compute(perSampleLosses, groups, null, null, numGroups, lossName);
+    }
+
+    /**
+     * Computes the per-group sums and checks, in the same host copy, that every sample's group
+     * belongs to its class ({@code g / A == y}; not for a spec of one class, which has no class
+     * structure).
+     *
+     * @param perSampleLosses the losses {@code [B]}
+     * @param groups the group ids {@code [B]}, values in {@code [-1, G)}
+     * @param labels the class labels {@code [B]}, or null to skip the check
+     * @param classOfGroup the class of every group, or null to skip the check
+     * @param numGroups the number of groups {@code G}
+     * @param lossName the loss's name, for error messages
+     * @return the group sums
+     * @throws IllegalArgumentException on bad shapes, group ids out of range or of another class
+     * @throws NonFiniteLossException if a group loss is not finite
+     */
+    static GroupSums compute(
+            NDArray perSampleLosses, NDArray groups, NDArray labels, int[] classOfGroup, int numGroups, String lossName) {
         if (perSampleLosses.getShape().dimension() != 1) {
             throw new IllegalArgumentException(
                     lossName
@@ -97,8 +117,24 @@ public final class GroupSums {
         NDArray allSums =
                 perSampleLosses.reshape(1, batch).matMul(membership).reshape(numGroups + 1);
         NDArray allCounts = membership.sum(new int[] {0});
+        NDList parts = new NDList(allSums.stopGradient(), allCounts);
+        if (labels != null && classOfGroup != null && Arrays.stream(classOfGroup).anyMatch(c -> c != 0)) {
+            // The class of each sample's group (-1 for unknown groups) against its label.
+            float[] columnClass = new float[numGroups + 1];
+            columnClass[0] = -1;
+            for (int g = 0; g < numGroups; g++) {
+                columnClass[g + 1] = classOfGroup[g];
+            }
+            NDArray classes = ids.getManager().create(columnClass).toDevice(ids.getDevice(), false)
+                    .toType(perSampleLosses.getDataType(), false);
+            NDArray groupClass = membership.matMul(classes.reshape(numGroups + 1, 1)).reshape(batch);
+            NDArray y = LossInputs.asInt64(LossInputs.vector(labels, "labels", batch, lossName), "labels", lossName)
+                    .toType(perSampleLosses.getDataType(), false);
+            NDArray wrong = groupClass.neq(y).logicalAnd(ids.gte(0)).toType(perSampleLosses.getDataType(), false).sum();
+            parts.add(wrong.reshape(1));
+        }
         float[] host =
-                NDArrays.concat(new NDList(allSums.stopGradient(), allCounts))
+                NDArrays.concat(parts)
                         .toType(DataType.FLOAT32, false)
                         .toFloatArray();
         double[] sums = new double[numGroups];
@@ -128,6 +164,12 @@ public final class GroupSums {
                             + " samples of the batch have a group id outside [-1, "
                             + numGroups
                             + ")");
+        }
+        if (host.length > 2 * (numGroups + 1) && host[2 * (numGroups + 1)] > 0) {
+            throw new IllegalArgumentException(
+                    lossName + ": " + Math.round(host[2 * (numGroups + 1)])
+                            + " samples of the batch have a group id of another class than their label"
+                            + " (g = y * A + a)");
         }
         NDArray groupSums = allSums.get("1:");
         return new GroupSums(groupSums, sums, counts, unknown);

@@ -72,6 +72,10 @@ final class GroupWeightUpdate {
         return numGroups;
     }
 
+    int[] classOfGroups() {
+        return classOfGroup;
+    }
+
     GroupDroLoss.Variant variant() {
         return variant;
     }

@@ -475,4 +475,20 @@ class GroupDroLossTest {
         }
         return total;
     }
+
+    @Test
+    void aGroupOfAnotherClassThanTheLabelIsNamed() {
+        GroupDroLoss loss = GroupDroLoss.builder(spec()).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList predictions = new NDList(manager.zeros(new Shape(4, 2)));
+            // sample 1 has label 0 but group 2 = (y 1, a 0); sample 3 has an unknown group (-1), which is fine
+            NDList labels =
+                    new NDList(
+                            manager.create(new long[] {0, 0, 1, 1}),
+                            manager.create(new long[] {0, 2, 2, -1}),
+                            manager.create(new long[] {0, 1, 2, 3}));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loss.evaluate(labels, predictions));
+            assertTrue(e.getMessage().contains("1 samples of the batch have a group id of another class"), e.getMessage());
+        }
+    }
 }

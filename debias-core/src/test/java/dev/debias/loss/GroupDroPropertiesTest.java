@@ -191,7 +191,7 @@ class GroupDroPropertiesTest {
         double[] weights = loss.weights();
         double[] ema = loss.groupLossEma();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDList labels = randomLabels(manager, random, batch, 3, 6);
+            NDList labels = randomLabels(manager, random, batch, 2, 6);   // the spec's 2 classes x 3 attributes
             NDList predictions = new NDList(randomLogits(manager, random, batch, 3));
             float first = loss.evaluate(labels, predictions).getFloat();
             float second = loss.evaluate(labels, predictions).getFloat();
@@ -210,15 +210,26 @@ class GroupDroPropertiesTest {
         return out;
     }
 
-    /** Labels [y, g, i] with y in [0, classes) and g in [-1, groups). */
+    /**
+     * Labels [y, g, i] with y in [0, classes) and g in [-1, groups); when the groups split evenly
+     * into the classes, g is y's (g = y * A + a, or -1), as a GroupedDataset makes them.
+     */
     static NDList randomLabels(
             NDManager manager, Random random, int batch, int classes, int groups) {
         long[] y = new long[batch];
         long[] g = new long[batch];
         long[] i = new long[batch];
+        int attributes = groups % classes == 0 ? groups / classes : 0;
         for (int s = 0; s < batch; s++) {
             y[s] = random.nextInt(classes);
-            g[s] = groups == 1 ? 0 : random.nextInt(groups + 1) - 1;
+            if (groups == 1) {
+                g[s] = 0;
+            } else if (attributes > 0) {
+                int a = random.nextInt(attributes + 1) - 1;
+                g[s] = a < 0 ? -1 : y[s] * attributes + a;
+            } else {
+                g[s] = random.nextInt(groups + 1) - 1;
+            }
             i[s] = s;
         }
         return new NDList(manager.create(y), manager.create(g), manager.create(i));
