@@ -55,6 +55,10 @@ public final class DemoCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        if (run.evaluateEvery == null && run.epochs == null) {
+            // Twenty validations per run, so that short runs draw curves too.
+            run.evaluateEvery = Math.max(1, (run.iterations != null ? run.iterations : 5_000L) / 20);
+        }
         TrainCommand.RunSettings settings = run.settings(5_000L, true, Map.of());
         boolean console = !run.quiet;
         Map<String, TrainCommand.Outcome> outcomes = new LinkedHashMap<>();

@@ -145,6 +145,7 @@ public final class TrainCommand implements Callable<Integer> {
                 json.addProperty("seed", settings.seed());
                 json.addProperty("steps", result.steps());
                 json.add("settings", trainer.describe());
+                json.add("data", settings.describeData());
                 json.addProperty("validationSplit", settings.validationDescription(data.source()));
                 json.add("validation", new GroupMetricsReport(result.finalValidation()).toJsonObject());
                 json.add("test", new GroupMetricsReport(testMetrics).toJsonObject());
@@ -263,6 +264,19 @@ public final class TrainCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "%.0f%% of the MNIST training images, held out before colouring, unbiased colours",
                     validationFraction * 100);
+        }
+
+        /** The data settings of the run as JSON values. */
+        JsonObject describeData() {
+            JsonObject json = new JsonObject();
+            json.addProperty("dataset", dataset);
+            if (ExperimentData.COLORED_MNIST.equals(dataset)) {
+                json.addProperty("conflictPercent", conflictPercent);
+                json.addProperty("severity", severity);
+                json.addProperty("validationFraction", validationFraction);
+            }
+            json.addProperty("seed", seed);
+            return json;
         }
 
         RunSettings withOptions(Map<String, String> methodOptions) {
