@@ -281,7 +281,7 @@ public abstract class DebiasTrainer implements AutoCloseable {
     private static JsonObject fingerprint(GroupedDataset train, GroupedDataset validation) {
         JsonObject json = new JsonObject();
         json.addProperty("trainingSize", train.size());
-        json.addProperty("validationSize", validation == null ? 0 : validation.size());
+        json.addProperty("validationSize", validation.size());
         json.addProperty("classes", train.groupSpec().numClasses());
         json.addProperty("attributes", train.groupSpec().numAttributes());
         JsonArray counts = new JsonArray();

@@ -20,12 +20,9 @@ import java.util.Map;
  * DisEnt on the command line: {@link DisEntConfig#coloredMnist()}, its loss weights and {@code
  * curr_step} ({@code --swap-start} moves the swap and the start of the learning-rate decay, as
  * the official code's {@code curr_step}), encoders from the backbone's feature extractor (DisEnt's 16-d MLP by default), and
- * the best test accuracy over the run reported as {@value #REFERENCE_PROTOCOL}.
+ * the best test accuracy over the run reported as {@value MethodEntry#REFERENCE_PROTOCOL}.
  */
 final class DisEntMethod implements MethodEntry {
-
-    /** The {@code metrics.json} block of the official code's protocol (best test accuracy). */
-    static final String REFERENCE_PROTOCOL = "referenceProtocol";
 
     @Override
     public String name() {

@@ -39,6 +39,9 @@ public interface MethodEntry {
             Supplier<Backbone> blocks,
             Shape inputShape) {}
 
+    /** The {@code metrics.json} block of a method that reports its best test accuracy ({@link PaperReports#BEST_TEST}). */
+    String REFERENCE_PROTOCOL = "referenceProtocol";
+
     /** Which model of a run its paper's protocol reports. */
     enum PaperReports {
         /** The final model. */

@@ -153,8 +153,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 case SELECTED:
                     return metrics.getAsJsonObject("selection").getAsJsonObject("test");
                 case BEST_TEST:
-                    return metrics.has(DisEntMethod.REFERENCE_PROTOCOL)
-                            ? metrics.getAsJsonObject(DisEntMethod.REFERENCE_PROTOCOL).getAsJsonObject("test")
+                    return metrics.has(MethodEntry.REFERENCE_PROTOCOL)
+                            ? metrics.getAsJsonObject(MethodEntry.REFERENCE_PROTOCOL).getAsJsonObject("test")
                             : null;
                 default:
                     return metrics.getAsJsonObject("test");
