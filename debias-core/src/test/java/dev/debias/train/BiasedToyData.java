@@ -14,23 +14,23 @@ import java.util.function.Supplier;
  * Strongly biased two-class data for trainer tests: a weak core feature block (the label, with
  * noise) and a strong spurious block (the attribute, almost noiseless). In training the attribute
  * equals the label for all but a small fraction of samples; validation and test sets are group
- * balanced.
+ * balanced. Public in the core test jar, so that the other modules' trainer tests use the same data.
  */
-final class BiasedToyData {
+public final class BiasedToyData {
 
-    static final int CORE = 5;
-    static final int SPURIOUS = 5;
-    static final int DIM = CORE + SPURIOUS;
-    static final Shape INPUT = new Shape(1, DIM);
+    public static final int CORE = 5;
+    public static final int SPURIOUS = 5;
+    public static final int DIM = CORE + SPURIOUS;
+    public static final Shape INPUT = new Shape(1, DIM);
 
     private BiasedToyData() {}
 
-    static GroupSpec spec() {
+    public static GroupSpec spec() {
         return GroupSpec.builder(2, 2).optDiagonalAlignment().build();
     }
 
     /** Training data with the given fraction of bias-conflicting samples. */
-    static GroupedArrayDataset train(int n, double conflicting, long seed, int batchSize) {
+    public static GroupedArrayDataset train(int n, double conflicting, long seed, int batchSize) {
         Random random = new Random(seed);
         int[] y = new int[n];
         int[] a = new int[n];
@@ -42,7 +42,7 @@ final class BiasedToyData {
     }
 
     /** Group-balanced data: every (label, attribute) pair equally often. */
-    static GroupedArrayDataset balanced(int n, long seed) {
+    public static GroupedArrayDataset balanced(int n, long seed) {
         Random random = new Random(seed);
         int[] y = new int[n];
         int[] a = new int[n];
@@ -73,7 +73,7 @@ final class BiasedToyData {
                 .build();
     }
 
-    static Supplier<Block> mlp() {
+    public static Supplier<Block> mlp() {
         return () ->
                 ColoredMnistMlp.builder()
                         .setHiddenSizes(32, 32)
@@ -82,7 +82,7 @@ final class BiasedToyData {
                         .build();
     }
 
-    static TrainingConfig.Builder training(long steps) {
+    public static TrainingConfig.Builder training(long steps) {
         return TrainingConfig.builder()
                 .setIterations(steps)
                 .optBatchSize(64)
