@@ -10,12 +10,13 @@ import dev.debias.data.GroupedDataset;
 /**
  * A training set that stops the process as a kill would: the {@code killAt}-th batch it is asked
  * for throws {@link Killed}, so the step of that batch never happens and nothing after the last
- * checkpoint is saved. Labels, attributes and features are those of the wrapped set.
+ * checkpoint is saved. Labels, attributes and features are those of the wrapped set. Public in the
+ * core test jar for the other modules' resume tests.
  */
-final class KillingDataset extends GroupedDataset {
+public final class KillingDataset extends GroupedDataset {
 
     /** The simulated kill. */
-    static final class Killed extends RuntimeException {
+    public static final class Killed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Killed(long call) {
@@ -34,14 +35,14 @@ final class KillingDataset extends GroupedDataset {
     private final long killAt;
     private long calls;
 
-    KillingDataset(GroupedArrayDataset inner, long killAt) {
+    public KillingDataset(GroupedArrayDataset inner, long killAt) {
         super(new Sampling().setSampling(64, false), inner.groupSpec(), inner.labels(), inner.attributes());
         this.inner = inner;
         this.killAt = killAt;
     }
 
     /** Returns how many batches were asked for. */
-    long calls() {
+    public long calls() {
         return calls;
     }
 

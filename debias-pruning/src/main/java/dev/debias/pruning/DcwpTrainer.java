@@ -92,7 +92,7 @@ public final class DcwpTrainer extends DebiasTrainer {
     private MaskedNetwork network;
     private TrainedModel finalModel;
     private MinedSet.Quality quality;
-    private int minedSize;
+    private int[] minedIndices;
 
     /**
      * Creates the trainer on the device of {@code config.training()}.
@@ -134,7 +134,8 @@ public final class DcwpTrainer extends DebiasTrainer {
         } else {
             run.execute(biasModelPhase(train, mined));
         }
-        minedSize = mined.size();
+        minedIndices = mined.indices();
+        int minedSize = minedIndices.length;
         quality = train.hasGroupLabels() ? mined.quality(train) : null;
         if (quality != null) {
             LOGGER.info("dcwp: mined {} samples, precision {}, recall {}", minedSize, quality.precision(), quality.recall());
@@ -367,8 +368,20 @@ public final class DcwpTrainer extends DebiasTrainer {
      * @throws IllegalStateException before {@code fit}
      */
     public int minedSize() {
-        network();
-        return minedSize;
+        return minedIndices().length;
+    }
+
+    /**
+     * Returns the mined set.
+     *
+     * @return the sorted indices of the samples mined as bias-conflicting
+     * @throws IllegalStateException before {@code fit}
+     */
+    public int[] minedIndices() {
+        if (minedIndices == null) {
+            throw new IllegalStateException("call fit before asking for the mined set");
+        }
+        return minedIndices.clone();
     }
 
     /**
