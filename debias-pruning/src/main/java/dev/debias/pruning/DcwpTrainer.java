@@ -35,6 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -391,9 +392,9 @@ public final class DcwpTrainer extends DebiasTrainer {
      * @return the quality, if it could be measured
      * @throws IllegalStateException before {@code fit}
      */
-    public java.util.Optional<MinedSet.Quality> miningQuality() {
+    public Optional<MinedSet.Quality> miningQuality() {
         network();
-        return java.util.Optional.ofNullable(quality);
+        return Optional.ofNullable(quality);
     }
 
     /** {@inheritDoc} */
