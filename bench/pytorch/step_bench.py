@@ -1,4 +1,4 @@
-"""Times the Colored MNIST training step of ERM, Group DRO, LfF and DisEnt in PyTorch on this machine.
+"""Times the Colored MNIST training step of ERM, Group DRO, LfF, DisEnt and DCWP in PyTorch on this machine.
 
 The loop mirrors `bin/debias bench` (debias-examples BenchCommand): 54,000 training images of
 3x28x28 uint8 held in memory, batch 256, the LfF MLP (2352-100-100-100-10, inputs divided by 255
@@ -10,8 +10,13 @@ group weights as the Group DRO reference does; LfF trains two models with the pe
 class-wise max normalisation and GCE as the LfF reference does.
 
 DisEnt runs its step with the feature swap on, as `bin/debias bench --method disent --swap-start 1`.
+DCWP times its phase-3 step (`bin/debias bench --method dcwp`): DCWP's GateCNN with frozen weights
+and BatchNorm in training mode, one sampled mask per masked weight (noise on the probability, as the
+reference), CE + lambda_sparse * sum of scores + lambda_con * the debiased contrastive term, Adam
+lr 1e-2 over the scores only, batches drawn with replacement with weight 80 on the mined samples
+(the true conflicting ones, as `--mining supervised`).
 
-Usage: python3 step_bench.py --method {erm,gdro,lff,disent} [--iterations N] [--threads T]
+Usage: python3 step_bench.py --method {erm,gdro,lff,disent,dcwp} [--iterations N] [--threads T]
 The last line is `ms_per_iteration: X`.
 """
 import argparse
@@ -240,7 +245,82 @@ class DisEnt(LfF):
         self.opt_b.step()
 
 
-METHODS = {'erm': Erm, 'gdro': GroupDro, 'lff': LfF, 'disent': DisEnt}
+class GateCnn(nn.Module):
+    """DCWP's Colored MNIST CNN: three 4x4 stride-2 convolutions (64, 128, 256 channels, no bias),
+    each followed by BatchNorm and ReLU, global average pooling, Linear(256, 10). Every convolution
+    weight and the linear weight carry a score tensor of their shape, initialised to 1.5."""
+
+    def __init__(self):
+        super().__init__()
+        self.convs = nn.ModuleList([
+            nn.Conv2d(3, 64, 4, 2, 1, bias=False),
+            nn.Conv2d(64, 128, 4, 2, 1, bias=False),
+            nn.Conv2d(128, 256, 4, 2, 1, bias=False)])
+        self.norms = nn.ModuleList([nn.BatchNorm2d(64), nn.BatchNorm2d(128), nn.BatchNorm2d(256)])
+        self.fc = nn.Linear(256, CLASSES)
+        for p in self.parameters():
+            p.requires_grad_(False)
+        masked = [c.weight for c in self.convs] + [self.fc.weight]
+        self.scores = nn.ParameterList([nn.Parameter(torch.full_like(w, 1.5)) for w in masked])
+
+    @staticmethod
+    def sampled_mask(score):
+        prob = torch.sigmoid(score)
+        u0, u1 = torch.rand_like(score), torch.rand_like(score)
+        noise = -torch.log(torch.log(u1 + 1e-10) / torch.log(u0 + 1e-10) + 1e-10)
+        soft = torch.sigmoid(prob + noise)
+        hard = (soft > 0.5).float()
+        return hard + soft - soft.detach()
+
+    def forward(self, x):
+        masks = [self.sampled_mask(s) for s in self.scores]
+        h = x
+        for conv, norm, mask in zip(self.convs, self.norms, masks):
+            h = F.relu(norm(F.conv2d(h, conv.weight * mask, stride=2, padding=1)))
+        feat = h.mean(dim=(2, 3))
+        return F.linear(feat, self.fc.weight * masks[-1], self.fc.bias), feat
+
+
+def debiased_contrastive(feat, y, mined, temperature=0.07):
+    h = F.normalize(feat, dim=1)
+    sim = h @ h.t() / temperature
+    sim = sim - sim.max(dim=1, keepdim=True).values.detach()
+    not_self = 1 - torch.eye(y.size(0))
+    positives = (y.unsqueeze(1) == y.unsqueeze(0)).float() * mined.float().unsqueeze(0) * not_self
+    log_prob = sim - torch.log((sim.exp() * not_self).sum(dim=1, keepdim=True))
+    counts = positives.sum(dim=1)
+    kept = counts > 0
+    if not kept.any():
+        return sim.sum() * 0
+    return -((positives * log_prob).sum(dim=1)[kept] / counts[kept]).mean()
+
+
+class Dcwp:
+    """DCWP's phase-3 step: scores learned through sampled masks, weights frozen."""
+
+    def __init__(self, data, generator):
+        self.images, self.labels, groups = data
+        self.mined = groups // CLASSES != groups % CLASSES
+        self.model = GateCnn()
+        self.model.train()
+        self.optimizer = torch.optim.Adam(self.model.scores.parameters(), lr=1e-2)
+        self.weights = torch.where(self.mined, 80.0, 1.0)
+        self.generator = generator
+
+    def step(self):
+        idx = torch.multinomial(self.weights, BATCH, replacement=True, generator=self.generator)
+        x = self.images[idx].float() / 255
+        y = self.labels[idx]
+        logits, feat = self.model(x)
+        sparsity = sum(s.sum() for s in self.model.scores)
+        loss = (F.cross_entropy(logits, y) + 1e-8 * sparsity
+                + 0.05 * debiased_contrastive(feat, y, self.mined[idx]))
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+
+
+METHODS = {'erm': Erm, 'gdro': GroupDro, 'lff': LfF, 'disent': DisEnt, 'dcwp': Dcwp}
 
 
 def main():

@@ -21,6 +21,7 @@ import dev.debias.sampler.ShuffleSampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -159,6 +160,20 @@ public abstract class DebiasTrainer implements AutoCloseable {
             throw new IllegalStateException("call fit before asking for the history");
         }
         return run.history();
+    }
+
+    /**
+     * Returns the result of one phase of the run (e.g. to time a phase other than the last).
+     *
+     * @param phase the phase's name
+     * @return its result, or empty if the run has no completed phase of that name
+     * @throws IllegalStateException before {@code fit}
+     */
+    public Optional<TrainingResult> phaseResult(String phase) {
+        if (run == null) {
+            throw new IllegalStateException("call fit before asking for a phase's result");
+        }
+        return run.result(phase);
     }
 
     /**

@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +59,7 @@ public final class PhasedRun {
     private final GroupSpec spec;
     private final List<EvaluationRecord> history = new ArrayList<>();
     private final Set<String> executed = new HashSet<>();
+    private final Map<String, TrainingResult> results = new HashMap<>();
 
     private PhasedRun(Builder b) {
         this.name = b.name;
@@ -127,7 +130,9 @@ public final class PhasedRun {
                     LOGGER.info("{}: phase {} was completed ({} steps); restored from its completion record",
                             name, phase.name(), done.step);
                     history.addAll(done.history);
-                    return loop.restoredResult(done, phaseDir);
+                    TrainingResult restored = loop.restoredResult(done, phaseDir);
+                    results.put(phase.name(), restored);
+                    return restored;
                 }
             }
             if (Files.isDirectory(last)) {
@@ -146,6 +151,7 @@ public final class PhasedRun {
         }
         history.addAll(state.history);
         writeHistory(List.of());
+        results.put(phase.name(), result);
         return result;
     }
 
@@ -157,6 +163,16 @@ public final class PhasedRun {
      */
     public List<EvaluationRecord> history() {
         return List.copyOf(history);
+    }
+
+    /**
+     * Returns the result of a phase that has run (or was restored) in this run.
+     *
+     * @param phase the phase's name
+     * @return its result, or empty if no phase of that name has completed
+     */
+    public Optional<TrainingResult> result(String phase) {
+        return Optional.ofNullable(results.get(phase));
     }
 
     private PhaseState readChecked(Path checkpoint, List<Checkpointable> parts, long total) {

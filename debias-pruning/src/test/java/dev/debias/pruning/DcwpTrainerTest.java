@@ -94,6 +94,11 @@ class DcwpTrainerTest {
             assertTrue(quality.recall() > 0.5, "recall " + quality.recall());
             List<String> phases = trainer.history().stream().map(EvaluationRecord::phase).distinct().toList();
             assertEquals(List.of(DcwpTrainer.BIAS_MODEL, DcwpTrainer.PRETRAIN, DcwpTrainer.PRUNE, DcwpTrainer.FINETUNE), phases);
+            // Each phase's own result (what bench times), not the last phase's.
+            assertEquals(100, trainer.phaseResult(DcwpTrainer.BIAS_MODEL).orElseThrow().steps());
+            assertEquals(150, trainer.phaseResult(DcwpTrainer.PRETRAIN).orElseThrow().steps());
+            assertEquals(90, trainer.phaseResult(DcwpTrainer.PRUNE).orElseThrow().timing().measuredSteps());
+            assertTrue(trainer.phaseResult("no-such-phase").isEmpty());
         }
     }
 
@@ -179,6 +184,8 @@ class DcwpTrainerTest {
                 return List.of();
             }
             trainer.fit(data, validation);
+            // Phases completed before the kill are restored with their results.
+            assertEquals(100, trainer.phaseResult(DcwpTrainer.PRUNE).orElseThrow().steps());
             TrainedModel model = trainer.reportedModel();
             List<float[]> values = new ArrayList<>();
             for (Pair<String, Parameter> p : model.model().getBlock().getParameters()) {

@@ -14,12 +14,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code debias bench}: times training steps of one method on Colored MNIST 1 % with the LfF MLP
- * at batch 256 on the chosen device, after a warm-up of 50 steps, and prints resident memory
+ * {@code debias bench}: times training steps of one method on Colored MNIST 1 % with the method's
+ * default backbone at batch 256 on the chosen device, after a warm-up of 50 steps (of the phase
+ * {@link MethodEntry#benchPhase()} names, the other phases shortened by {@link
+ * MethodEntry#benchOptions(long)}), and prints resident memory
  * (peak, and at 10 % and 100 % of the run, to show it stays flat), the arrays the model's manager
  * holds at the end, and as its last line {@code ms_per_iteration: X}.
  */
@@ -27,7 +31,7 @@ import java.util.concurrent.Callable;
         name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Times training steps (Colored MNIST 1 %, the method's MLP), prints memory and ms_per_iteration.")
+        description = "Times training steps (Colored MNIST 1 %, the method's default backbone), prints memory and ms_per_iteration.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -52,8 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CliException("--batch-size must be >= 1, got " + batchSize);
         }
-        java.util.Map<String, String> options = MethodOptions.read(spec, method);
         long steps = iterations + 50;
+        Map<String, String> options = new LinkedHashMap<>(entry.benchOptions(steps));
+        options.putAll(MethodOptions.read(spec, method));
+        String timedPhase = entry.benchPhase();
+        long reportedSteps = timedPhase.equals(entry.reportedPhase()) ? steps : 1;
         ExperimentData.Loaded data = ExperimentData.load(ExperimentData.COLORED_MNIST, 1.0, 4, 0, 0.1, true);
         System.out.println("data: " + data.description());
         try (GroupedSplits splits = data.splits();
@@ -63,15 +70,19 @@ public final class BenchCommand implements Callable<Integer> {
             Shape sample = train.sampleShape();
             TrainingOverrides training =
                     new TrainingOverrides(
-                            steps, null, batchSize, null, null, steps, ModelSelection.LAST, 0, null, false, false);
+                            reportedSteps, null, batchSize, null, null, reportedSteps, ModelSelection.LAST, 0, null, false, false);
             try (DebiasTrainer trainer =
                     entry.create(
                             new MethodEntry.Request(
                                     training, options, 1.0,
                                     () -> Backbones.create(entry.defaultBackbone(), 10, sample), new Shape(1).addAll(sample)))) {
-                TrainingResult result = trainer.fit(train, validation);
+                trainer.fit(train, validation);
+                TrainingResult result =
+                        trainer.phaseResult(timedPhase)
+                                .orElseThrow(() -> new IllegalStateException(method + " has no phase " + timedPhase + " to time"));
                 int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();
-                System.out.printf(Locale.ROOT, "method: %s, device: %s, batch: %d%n", method, trainer.device(), batchSize);
+                System.out.printf(
+                        Locale.ROOT, "method: %s, phase: %s, device: %s, batch: %d%n", method, timedPhase, trainer.device(), batchSize);
                 System.out.printf(
                         Locale.ROOT,
                         "steps timed: %d after %d warm-up steps%n",

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code debias demo}, the main job: trains ERM, Group DRO, LfF and DisEnt on Colored MNIST (1 %
- * bias-conflicting by default), prints the per-method comparison and each method's per-group
+ * {@code debias demo}, the main job: trains ERM, Group DRO, LfF, DisEnt and DCWP on Colored MNIST
+ * (1 % bias-conflicting by default; DCWP's four phases with a fiftieth of the steps each), prints the per-method comparison and each method's per-group
  * test table, and writes every run's {@code metrics.json} and a PNG chart (aligned, conflicting
  * and worst-group test accuracy per method; validation curves) into the output folder.
  */
@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "ERM vs Group DRO vs LfF vs DisEnt on Colored MNIST: table, metrics.json per method, demo.png.")
+        description = "ERM vs Group DRO vs LfF vs DisEnt vs DCWP on Colored MNIST: table, metrics.json per method, demo.png.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -55,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        if (run.evaluateEvery == null && run.epochs == null) {
+        boolean evaluateEveryGiven = run.evaluateEvery != null;
+        if (!evaluateEveryGiven && run.epochs == null) {
             // Twenty validations per run, so that short runs draw curves too.
             run.evaluateEvery = Math.max(1, (run.iterations != null ? run.iterations : 5_000L) / 20);
         }
@@ -71,8 +72,15 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("=== " + method + " ===");
             // The demo replaces its own earlier runs.
             dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
-            TrainCommand.RunSettings forMethod =
-                    settings.iterations() == null ? settings : settings.withOptions(entry.demoOptions(settings.iterations()));
+            TrainCommand.RunSettings forMethod = settings;
+            if (settings.iterations() != null) {
+                long steps = entry.demoIterations(settings.iterations());
+                if (steps != settings.iterations()) {
+                    forMethod = forMethod.withIterations(
+                            steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 20));
+                }
+                forMethod = forMethod.withOptions(entry.demoOptions(settings.iterations()));
+            }
             outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console, TrainCommand.commandLine(spec)));
         }
         System.out.println();

@@ -149,6 +149,18 @@ public interface MethodEntry {
     default void addMetrics(DebiasTrainer trainer, GroupedArrayDataset train, JsonObject metrics) {}
 
     /**
+     * Returns how many steps {@code demo} trains the method for when the demo's runs have {@code
+     * iterations} steps (e.g. DCWP, whose convolutional step costs about thirty MLP steps, trains
+     * each phase for a fiftieth); {@code iterations} by default.
+     *
+     * @param iterations the demo's number of steps
+     * @return the method's number of steps in the demo, at least 1
+     */
+    default long demoIterations(long iterations) {
+        return iterations;
+    }
+
+    /**
      * Returns the options {@code demo} gives the method for a short run of {@code iterations}
      * steps (e.g. DisEnt starts its feature swap at the same fraction of the run as its preset);
      * none by default.
@@ -157,6 +169,29 @@ public interface MethodEntry {
      * @return option name (without {@code --}) to value
      */
     default Map<String, String> demoOptions(long iterations) {
+        return Map.of();
+    }
+
+    /**
+     * Returns the phase {@code bench} times; the reported phase by default. When it is another
+     * phase, {@code bench} runs the reported phase for a single step.
+     *
+     * @return the phase name
+     */
+    default String benchPhase() {
+        return reportedPhase();
+    }
+
+    /**
+     * Returns the options {@code bench} gives the method so that the timed phase runs {@code
+     * steps} steps and the others as few as possible (e.g. DCWP shortens its pre-training and
+     * times its pruning phase); none by default. Options given on the command line take
+     * precedence.
+     *
+     * @param steps the steps of the timed phase, warm-up included
+     * @return option name (without {@code --}) to value
+     */
+    default Map<String, String> benchOptions(long steps) {
         return Map.of();
     }
 

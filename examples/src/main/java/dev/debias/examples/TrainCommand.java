@@ -279,6 +279,12 @@ public final class TrainCommand implements Callable<Integer> {
             return json;
         }
 
+        RunSettings withIterations(long steps, long evaluateEvery) {
+            return new RunSettings(
+                    dataset, conflictPercent, severity, seed, steps, epochs, batchSize, learningRate, weightDecay,
+                    evaluateEvery, validationFraction, backbone, selection, resume, allowSynthetic, options);
+        }
+
         RunSettings withOptions(Map<String, String> methodOptions) {
             Map<String, String> merged = new LinkedHashMap<>(methodOptions);
             merged.putAll(options);

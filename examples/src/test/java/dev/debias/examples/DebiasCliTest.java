@@ -184,6 +184,8 @@ class DebiasCliTest {
             if (entry.options().containsKey("identification-epochs")) {
                 args.addAll(java.util.List.of("--identification-epochs", "1"));
             }
+            // The short-run options demo uses (e.g. DCWP shortens its earlier phases).
+            entry.demoOptions(6).forEach((name, value) -> args.addAll(java.util.List.of("--" + name, value)));
             Object[] result = run(args.toArray(new String[0]));
             assertEquals(0, result[0], entry.name() + ": " + result[1]);
             JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
@@ -305,10 +307,13 @@ class DebiasCliTest {
     @Test
     void auditReloadsTheSelectedModelWithPlainDjlAndReportsWhatTheRunMeasured(@TempDir Path tmp) throws Exception {
         String data = folderDataset(tmp).toString();
-        for (String method : new String[] {"gdro", "disent"}) {
+        for (String method : new String[] {"gdro", "disent", "dcwp"}) {
             Path out = tmp.resolve(method);
-            assertEquals(0, run("train", "--method", method, "--dataset", data, "--iterations", "12", "--eval-every", "4",
-                    "--batch-size", "32", "--selection", "unbiased", "--out", out.toString(), "--quiet")[0]);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                    "train", "--method", method, "--dataset", data, "--iterations", "12", "--eval-every", "4",
+                    "--batch-size", "32", "--selection", "unbiased", "--out", out.toString(), "--quiet"));
+            MethodRegistry.get(method).demoOptions(12).forEach((name, value) -> args.addAll(java.util.List.of("--" + name, value)));
+            assertEquals(0, run(args.toArray(new String[0]))[0], method);
             Object[] audit = run("audit", "--model", out.toString(), "--dataset", data);
             assertEquals(0, audit[0], (String) audit[1]);
             JsonObject report = JsonParser.parseString(Files.readString(out.resolve("audit").resolve("audit.json"))).getAsJsonObject();
