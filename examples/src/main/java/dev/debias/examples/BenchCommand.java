@@ -46,6 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "B", description = "batch size (default: ${DEFAULT-VALUE})")
     private int batchSize = 256;
 
+    @Option(names = "--backbone", paramLabel = "NAME", description = "the network (default: the method's)")
+    private String backbone;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -56,6 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CliException("--batch-size must be >= 1, got " + batchSize);
         }
+        String network = backbone != null ? backbone : entry.defaultBackbone();
         long steps = iterations + 50;
         Map<String, String> options = new LinkedHashMap<>(entry.benchOptions(steps));
         options.putAll(MethodOptions.read(spec, method));
@@ -75,14 +79,15 @@ public final class BenchCommand implements Callable<Integer> {
                     entry.create(
                             new MethodEntry.Request(
                                     training, options, 1.0,
-                                    () -> Backbones.create(entry.defaultBackbone(), 10, sample), new Shape(1).addAll(sample)))) {
+                                    () -> Backbones.create(network, 10, sample), new Shape(1).addAll(sample)))) {
                 trainer.fit(train, validation);
                 TrainingResult result =
                         trainer.phaseResult(timedPhase)
                                 .orElseThrow(() -> new IllegalStateException(method + " has no phase " + timedPhase + " to time"));
                 int arrays = trainer.reportedModel().model().getNDManager().getManagedArrays().size();
                 System.out.printf(
-                        Locale.ROOT, "method: %s, phase: %s, device: %s, batch: %d%n", method, timedPhase, trainer.device(), batchSize);
+                        Locale.ROOT, "method: %s, phase: %s, backbone: %s, device: %s, batch: %d%n",
+                        method, timedPhase, network, trainer.device(), batchSize);
                 System.out.printf(
                         Locale.ROOT,
                         "steps timed: %d after %d warm-up steps%n",
