@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code debias demo}, the main job: trains ERM, Group DRO, LfF, DisEnt and DCWP on Colored MNIST
- * (1 % bias-conflicting by default; DCWP's four phases with a fiftieth of the steps each), prints the per-method comparison and each method's per-group
+ * (1 % bias-conflicting by default; DCWP's four phases with a hundredth of the steps each), prints the per-method comparison and each method's per-group
  * test table, and writes every run's {@code metrics.json} and a PNG chart (aligned, conflicting
  * and worst-group test accuracy per method; validation curves) into the output folder.
  */
@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
                 long steps = entry.demoIterations(settings.iterations());
                 if (steps != settings.iterations()) {
                     forMethod = forMethod.withIterations(
-                            steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 20));
+                            steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 5));
                 }
                 forMethod = forMethod.withOptions(entry.demoOptions(settings.iterations()));
             }

@@ -150,8 +150,9 @@ public interface MethodEntry {
 
     /**
      * Returns how many steps {@code demo} trains the method for when the demo's runs have {@code
-     * iterations} steps (e.g. DCWP, whose convolutional step costs about thirty MLP steps, trains
-     * each phase for a fiftieth); {@code iterations} by default.
+     * iterations} steps (e.g. DCWP, whose convolutional step costs about twenty MLP steps, trains
+     * each phase for a hundredth); {@code iterations} by default. A shortened run validates five
+     * times instead of twenty, since its validations cost as much as its training.
      *
      * @param iterations the demo's number of steps
      * @return the method's number of steps in the demo, at least 1
