@@ -96,25 +96,14 @@ public final class ErrorSetMiner extends StateFile {
     /** {@inheritDoc} */
     @Override
     protected void write(DataOutputStream out) throws IOException {
-        long[] words = errors.toLongArray();
-        out.writeInt(words.length);
-        for (long w : words) {
-            out.writeLong(w);
-        }
+        writeBits(out, errors);
     }
 
     /** {@inheritDoc} */
     @Override
     protected void read(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("error set " + checkpointName() + " has a negative length");
-        }
-        long[] words = new long[n];
-        for (int i = 0; i < n; i++) {
-            words[i] = in.readLong();
-        }
+        BitSet read = readBits(in, "error set " + checkpointName());
         errors.clear();
-        errors.or(BitSet.valueOf(words));
+        errors.or(read);
     }
 }

@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.BitSet;
 
 /**
  * A checkpointed part whose state is one small file {@code <name>.state} written and read as a
@@ -40,6 +41,41 @@ public abstract class StateFile implements Checkpointable {
      * @throws IOException if reading fails or the data do not fit
      */
     protected abstract void read(DataInputStream in) throws IOException;
+
+    /**
+     * Writes a set of sample indices (a {@link BitSet}) as its length in words and the words.
+     *
+     * @param out the stream
+     * @param bits the set
+     * @throws IOException if writing fails
+     */
+    protected static void writeBits(DataOutputStream out, BitSet bits) throws IOException {
+        long[] words = bits.toLongArray();
+        out.writeInt(words.length);
+        for (long w : words) {
+            out.writeLong(w);
+        }
+    }
+
+    /**
+     * Reads a set written by {@link #writeBits}.
+     *
+     * @param in the stream
+     * @param what what the set is, for the error message (e.g. "error set errors")
+     * @return the set
+     * @throws IOException if reading fails or the length is negative
+     */
+    protected static BitSet readBits(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException(what + " has a negative length");
+        }
+        long[] words = new long[n];
+        for (int i = 0; i < n; i++) {
+            words[i] = in.readLong();
+        }
+        return BitSet.valueOf(words);
+    }
 
     /** {@inheritDoc} */
     @Override

@@ -267,48 +267,48 @@ public final class DcwpTrainer extends DebiasTrainer {
         return StepResult.of(loss);
     }
 
+    /** Phase 3: fresh masks seeded by the run's seed and the step, so a resumed run draws the same ones. */
     private StepResult pruneStep(TrainedModel pruner, Batch batch, StepContext context, NDArray flags, DebiasedContrastiveLoss contrastive) {
         long seed = config.training().seed() * NOISE_SALT + context.step();
         Engine.getInstance().setRandomSeed((int) (seed ^ (seed >>> 32)));
-        NDArray y = batch.getLabels().get(GroupedLabels.LABEL);
-        ParameterStore parameters = new ParameterStore(batch.getManager(), false);
-        NDArray ce;
-        NDArray sparse;
-        DebiasedContrastiveLoss.Result con;
-        NDArray total;
-        try (GradientCollector collector = pruner.trainer().newGradientCollector()) {
-            NDList out = network.forward(parameters, batch.getData(), true);
-            ce = CrossEntropy.ofLogits(out.get(0), y).mean();
-            sparse = new L1MaskSparsityLoss(network.scoreArrays(), L1MaskSparsityLoss.Mode.RAW, config.lambdaSparse())
-                    .evaluate(new NDList(), new NDList(ce));
-            con = contrastive.compute(out.get(1), y, batchFlags(flags, batch));
-            total = ce.add(sparse).add(con.loss().mul(config.lambdaContrastivePrune()));
-            collector.backward(total);
-        }
-        pruner.step(SCORES);
-        return StepResult.of(total)
-                .with("ce", ce)
-                .with("sparsity", sparse)
-                .with("contrastive", con.loss())
-                .with("noPositive", con.rowsWithPositives().eq(0f).toType(DataType.FLOAT32, false));
+        return maskedStep(pruner, batch, flags, contrastive, true);
     }
 
     private StepResult finetuneStep(TrainedModel model, Batch batch, NDArray flags, DebiasedContrastiveLoss contrastive) {
+        return maskedStep(model, batch, flags, contrastive, false);
+    }
+
+    /**
+     * One step through the masked network: CE + λ_con · the contrastive term, plus λ_sparse · Σπ
+     * while pruning; the scores' optimiser steps while pruning, the weights' otherwise.
+     */
+    private StepResult maskedStep(
+            TrainedModel model, Batch batch, NDArray flags, DebiasedContrastiveLoss contrastive, boolean pruning) {
         NDArray y = batch.getLabels().get(GroupedLabels.LABEL);
         ParameterStore parameters = new ParameterStore(batch.getManager(), false);
         NDArray ce;
+        NDArray sparse = null;
         DebiasedContrastiveLoss.Result con;
         NDArray total;
         try (GradientCollector collector = model.trainer().newGradientCollector()) {
             NDList out = network.forward(parameters, batch.getData(), true);
             ce = CrossEntropy.ofLogits(out.get(0), y).mean();
             con = contrastive.compute(out.get(1), y, batchFlags(flags, batch));
-            total = ce.add(con.loss().mul(config.lambdaContrastiveFinetune()));
+            float lambdaCon = pruning ? config.lambdaContrastivePrune() : config.lambdaContrastiveFinetune();
+            total = ce.add(con.loss().mul(lambdaCon));
+            if (pruning) {
+                sparse = new L1MaskSparsityLoss(network.scoreArrays(), L1MaskSparsityLoss.Mode.RAW, config.lambdaSparse())
+                        .evaluate(new NDList(), new NDList(ce));
+                total = total.add(sparse);
+            }
             collector.backward(total);
         }
-        model.step(WEIGHTS);
-        return StepResult.of(total)
-                .with("ce", ce)
+        model.step(pruning ? SCORES : WEIGHTS);
+        StepResult result = StepResult.of(total).with("ce", ce);
+        if (sparse != null) {
+            result = result.with("sparsity", sparse);
+        }
+        return result
                 .with("contrastive", con.loss())
                 .with("noPositive", con.rowsWithPositives().eq(0f).toType(DataType.FLOAT32, false));
     }

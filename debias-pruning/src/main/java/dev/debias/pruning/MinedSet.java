@@ -134,25 +134,14 @@ public final class MinedSet extends StateFile {
     /** {@inheritDoc} */
     @Override
     protected void write(DataOutputStream out) throws IOException {
-        long[] words = members.toLongArray();
-        out.writeInt(words.length);
-        for (long w : words) {
-            out.writeLong(w);
-        }
+        writeBits(out, members);
     }
 
     /** {@inheritDoc} */
     @Override
     protected void read(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("mined set " + checkpointName() + " has a negative length");
-        }
-        long[] words = new long[n];
-        for (int i = 0; i < n; i++) {
-            words[i] = in.readLong();
-        }
+        BitSet read = readBits(in, "mined set " + checkpointName());
         members.clear();
-        members.or(BitSet.valueOf(words));
+        members.or(read);
     }
 }
