@@ -19,12 +19,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 import dev.debias.model.ColoredMnistMlp;
+import dev.debias.model.ResNet18;
 import dev.debias.model.SmallCnn;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 class MaskedNetworkTest {
 
@@ -52,6 +54,26 @@ class MaskedNetworkTest {
                 assertEquals(1.5f, s.max().getFloat());
             }
             assertEquals(1.0, network.report().keptRatio());
+        }
+    }
+
+    @Test
+    void resNet18IsMaskedInEveryConvolutionIncludingTheDownsamplingOnesAndTheLinearLayerButNoBatchNorm() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MaskedNetwork network = MaskedNetwork.of(ResNet18.small(10));
+            network.initialize(manager, DataType.FLOAT32, new Shape(2, 3, 32, 32));
+            // 1 stem + 16 block convolutions + 3 downsampling 1x1 convolutions + the final linear layer.
+            List<String> names = network.maskedParameterNames();
+            assertEquals(21, names.size(), names.toString());
+            NDList scores = network.scoreArrays();
+            long oneByOne = scores.stream().filter(a -> a.getShape().dimension() == 4
+                    && a.getShape().get(2) == 1 && a.getShape().get(3) == 1).count();
+            assertEquals(3, oneByOne);
+            assertEquals(new Shape(10, ResNet18.FEATURE_DIMENSION), scores.get(scores.size() - 1).getShape());
+            network.setState(MaskState.FIXED);
+            NDList out = network.forward(new ParameterStore(manager, false), new NDList(manager.ones(new Shape(2, 3, 32, 32))), false);
+            assertEquals(new Shape(2, 10), out.get(0).getShape());
+            assertEquals(new Shape(2, ResNet18.FEATURE_DIMENSION), out.get(1).getShape());
         }
     }
 
