@@ -56,6 +56,7 @@ class DocSnippetsTest {
                     "import dev.debias.loss.*;",
                     "import dev.debias.metrics.*;",
                     "import dev.debias.model.*;",
+                    "import dev.debias.pruning.*;",
                     "import dev.debias.train.*;",
                     "import dev.debias.train.TrainingConfig;",
                     "import dev.debias.train.TrainingResult;",
@@ -100,7 +101,8 @@ class DocSnippetsTest {
             }
         }
         assertTrue(units.size() >= 24, "found only " + units.size() + " snippets");
-        assertTrue(skipped <= 6, skipped + " snippets are marked as not compiled");
+        // One API listing per method page, plus the platform's.
+        assertTrue(skipped <= 7, skipped + " snippets are marked as not compiled");
 
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
