@@ -103,6 +103,26 @@ class DcwpTrainerTest {
     }
 
     @Test
+    void nothingAccumulatesOnTheModelsManagerInAnyPhase() {
+        assertEquals(arraysAfterPhasesOf(10), arraysAfterPhasesOf(100));
+    }
+
+    /** The arrays the candidate's manager holds after a run whose four phases have {@code steps} steps each. */
+    private static int arraysAfterPhasesOf(long steps) {
+        DcwpConfig config = DcwpConfig.builder()
+                .setMining(MiningConfig.builder().setTraining(phase(steps, 1e-2f).build()).build())
+                .setCandidate(phase(steps, 1e-2f).build())
+                .setPruning(phase(steps, 1e-2f).build())
+                .setFinetuning(phase(steps, 1e-3f).build())
+                .setFinetuneUpweight(20)
+                .build();
+        try (DcwpTrainer trainer = trainer(config)) {
+            trainer.fit(train, validation);
+            return trainer.reportedModel().model().getNDManager().getManagedArrays().size();
+        }
+    }
+
+    @Test
     void sparsityGrowsWithLambdaSparse() {
         double[] kept = new double[3];
         float[] lambdas = {0f, 1e-5f, 1e-4f};
