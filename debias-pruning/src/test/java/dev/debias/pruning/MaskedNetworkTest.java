@@ -65,6 +65,9 @@ class MaskedNetworkTest {
             // 1 stem + 16 block convolutions + 3 downsampling 1x1 convolutions + the final linear layer.
             List<String> names = network.maskedParameterNames();
             assertEquals(21, names.size(), names.toString());
+            for (String name : names) {
+                assertTrue(name.endsWith("weight"), name);
+            }
             NDList scores = network.scoreArrays();
             long oneByOne = scores.stream().filter(a -> a.getShape().dimension() == 4
                     && a.getShape().get(2) == 1 && a.getShape().get(3) == 1).count();

@@ -113,10 +113,10 @@ final class DcwpMethod implements MethodEntry {
         return Math.max(1, iterations / 100);
     }
 
-    /** Each phase before fine-tuning as long as the fine-tuning ({@link #demoIterations(long)}). */
+    /** Each phase before fine-tuning as long as the fine-tuning. */
     @Override
     public Map<String, String> demoOptions(long iterations) {
-        String phase = Long.toString(demoIterations(iterations));
+        String phase = Long.toString(iterations);
         return Map.of("mining-iterations", phase, "pretrain-iterations", phase, "prune-iterations", phase);
     }
 

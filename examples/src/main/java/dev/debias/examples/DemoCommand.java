@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                     forMethod = forMethod.withIterations(
                             steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 5));
                 }
-                forMethod = forMethod.withOptions(entry.demoOptions(settings.iterations()));
+                forMethod = forMethod.withOptions(entry.demoOptions(steps));
             }
             outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console, TrainCommand.commandLine(spec)));
         }

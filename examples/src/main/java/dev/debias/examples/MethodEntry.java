@@ -166,7 +166,7 @@ public interface MethodEntry {
      * steps (e.g. DisEnt starts its feature swap at the same fraction of the run as its preset);
      * none by default.
      *
-     * @param iterations the demo's number of steps
+     * @param iterations the method's number of steps in the demo ({@link #demoIterations(long)})
      * @return option name (without {@code --}) to value
      */
     default Map<String, String> demoOptions(long iterations) {
