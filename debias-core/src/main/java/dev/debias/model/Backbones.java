@@ -26,7 +26,7 @@ public final class Backbones {
 
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES =
-            List.of("mlp", "mlp-disent", "cnn", "cnn-dcwp", "resnet18", "resnet18-small");
+            List.of("mlp", "mlp-disent", "cnn", "cnn-dcwp", "cnn-camel", "resnet18", "resnet18-small");
 
     private Backbones() {}
 
@@ -65,6 +65,9 @@ public final class Backbones {
             case "cnn-dcwp":
                 requireImage(name, inputShape, 8);
                 return SmallCnn.dcwp().setNumClasses(numClasses).build();
+            case "cnn-camel":
+                requireImage(name, inputShape, 10);
+                return new CamelMnistCnn(numClasses);
             case "resnet18":
                 requireImage(name, inputShape, 1);
                 return ResNet18.imagenet(numClasses);

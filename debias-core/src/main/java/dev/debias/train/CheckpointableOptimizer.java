@@ -2,6 +2,7 @@ package dev.debias.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -39,9 +40,13 @@ public final class CheckpointableOptimizer extends Optimizer {
 
     CheckpointableOptimizer(OptimizerConfig config, Block block) {
         super(Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(1f))
-                .optWeightDecays(config.weightDecay()));
+                .optWeightDecays(config.maxGradientNorm() > 0 ? 0f : config.weightDecay()));
         this.config = config;
         registerNames(block);
+    }
+
+    OptimizerConfig config() {
+        return config;
     }
 
     void registerNames(Block block) {
@@ -78,6 +83,8 @@ public final class CheckpointableOptimizer extends Optimizer {
                             epsilon,
                             true,
                             false);
+        } else if (config.nesterov()) {
+            nesterovUpdate(weight, grad, state[0], lr);
         } else {
             weight.getNDArrayInternal()
                     .sgdUpdate(
@@ -90,6 +97,29 @@ public final class CheckpointableOptimizer extends Optimizer {
                             config.momentum(),
                             true);
         }
+    }
+
+    /**
+     * Nesterov's momentum in place: {@code g' = g + wd w}, {@code b <- mu b + g'}, {@code w <- w -
+     * lr (g' + mu b)}; the temporaries live on a scope closed before returning.
+     */
+    private void nesterovUpdate(NDArray weight, NDArray grad, NDArray buffer, float lr) {
+        float mu = config.momentum();
+        float decay = getWeightDecay();
+        try (NDManager scope = weight.getManager().newSubManager()) {
+            NDArray g = attached(grad.mul(rescaleGrad), scope);
+            if (decay != 0) {
+                g.addi(attached(weight.mul(decay), scope));
+            }
+            buffer.muli(mu).addi(g);
+            g.addi(attached(buffer.mul(mu), scope));
+            weight.subi(g.muli(lr));
+        }
+    }
+
+    private static NDArray attached(NDArray array, NDManager scope) {
+        array.attach(scope);
+        return array;
     }
 
     private NDArray[] newBuffers(NDArray weight) {

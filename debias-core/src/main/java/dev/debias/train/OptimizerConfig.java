@@ -32,6 +32,8 @@ public final class OptimizerConfig {
     private final float beta2;
     private final float epsilon;
     private final LearningRateSchedule schedule;
+    private final boolean nesterov;
+    private final float maxGradientNorm;
 
     private OptimizerConfig(Builder b) {
         this.algorithm = b.algorithm;
@@ -42,6 +44,8 @@ public final class OptimizerConfig {
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
         this.schedule = b.schedule;
+        this.nesterov = b.nesterov;
+        this.maxGradientNorm = b.maxGradientNorm;
     }
 
     /**
@@ -92,6 +96,25 @@ public final class OptimizerConfig {
     }
 
     /**
+     * Returns whether SGD uses Nesterov momentum.
+     *
+     * @return true for Nesterov's momentum
+     */
+    public boolean nesterov() {
+        return nesterov;
+    }
+
+    /**
+     * Returns the bound on the global norm of the gradients of the parameters this optimiser
+     * updates, or 0 for no clipping.
+     *
+     * @return the bound
+     */
+    public float maxGradientNorm() {
+        return maxGradientNorm;
+    }
+
+    /**
      * Returns the learning rate at a 1-based update count, after the step decay.
      *
      * @param update the update count, starting at 1
@@ -122,12 +145,18 @@ public final class OptimizerConfig {
         json.addProperty("weightDecay", weightDecay);
         if (algorithm == Algorithm.SGD) {
             json.addProperty("momentum", momentum);
+            if (nesterov) {
+                json.addProperty("nesterov", true);
+            }
         } else {
             json.addProperty("beta1", beta1);
             json.addProperty("beta2", beta2);
             json.addProperty("epsilon", epsilon);
         }
         json.add("schedule", schedule.describe());
+        if (maxGradientNorm > 0) {
+            json.addProperty("maxGradientNorm", maxGradientNorm);
+        }
         return json;
     }
 
@@ -176,6 +205,8 @@ public final class OptimizerConfig {
         b.beta2 = beta2;
         b.epsilon = epsilon;
         b.schedule = schedule;
+        b.nesterov = nesterov;
+        b.maxGradientNorm = maxGradientNorm;
         return b;
     }
 
@@ -190,6 +221,8 @@ public final class OptimizerConfig {
         private float beta2 = 0.999f;
         private float epsilon = 1e-8f;
         private LearningRateSchedule schedule = LearningRateSchedule.constant();
+        private boolean nesterov;
+        private float maxGradientNorm;
 
         Builder(Algorithm algorithm, float learningRate) {
             this.algorithm = algorithm;
@@ -253,6 +286,39 @@ public final class OptimizerConfig {
         }
 
         /**
+         * Sets whether SGD uses Nesterov's momentum (default false): with momentum {@code mu},
+         * buffer {@code b <- mu b + g} and update {@code w <- w - lr (g + mu b)}, PyTorch's
+         * {@code nesterov=True} and, for a constant learning rate, Keras' {@code SGD(nesterov=True)}
+         * (CAMEL's stage 2).
+         *
+         * @param value true for Nesterov's momentum
+         * @return this builder
+         */
+        public Builder optNesterov(boolean value) {
+            this.nesterov = value;
+            return this;
+        }
+
+        /**
+         * Clips the gradients of the parameters this optimiser updates by their global norm
+         * before every update: all are scaled by {@code max / max(norm, max)} (TensorFlow's {@code
+         * clip_by_global_norm}, which CAMEL's ERM and Group DRO runs use with 5). With clipping,
+         * the weight decay's gradient {@code wd w} is added to the gradients before the norm is
+         * taken, as when the L2 term is part of the loss (the reference). DJL's own {@code
+         * optClipGrad} clips element by element instead.
+         *
+         * @param value the bound {@code > 0}, or 0 for none (default)
+         * @return this builder
+         */
+        public Builder optMaxGradientNorm(float value) {
+            if (!(value >= 0) || Float.isInfinite(value)) {
+                throw new IllegalArgumentException("the gradient norm bound must be finite and >= 0, got " + value);
+            }
+            this.maxGradientNorm = value;
+            return this;
+        }
+
+        /**
          * Sets Adam's moment decay rates (defaults 0.9 and 0.999).
          *
          * @param first beta1
@@ -294,6 +360,9 @@ public final class OptimizerConfig {
          * @return the config
          */
         public OptimizerConfig build() {
+            if (nesterov && (algorithm != Algorithm.SGD || momentum == 0)) {
+                throw new IllegalStateException("Nesterov's momentum needs SGD with a momentum > 0");
+            }
             return new OptimizerConfig(this);
         }
     }

@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -61,6 +62,7 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
     private final Set<String> frozen;
     private final Map<String, CheckpointableOptimizer> groups;
     private final GroupDispatcher dispatcher;
+    private final Map<String, List<Parameter>> members = new LinkedHashMap<>();
     private Trainer trainer;
 
     private TrainedModel(Builder b) {
@@ -105,6 +107,15 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
                     "parameters " + orphans + " of model " + name + " are in no optimiser group; add them to one or freeze them");
         }
         dispatcher.assign(block, owner, groups);
+        for (String g : groups.keySet()) {
+            members.put(g, new ArrayList<>());
+        }
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            String g = owner.get(p.getKey());
+            if (g != null) {
+                members.get(g).add(p.getValue());
+            }
+        }
     }
 
     /**
@@ -188,8 +199,48 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
      * Trainer.step()}).
      */
     public void step() {
+        for (String g : groups.keySet()) {
+            clipGlobalNorm(g);
+        }
         dispatcher.activate(null);
         trainer.step();
+    }
+
+    /**
+     * Applies a group's gradient clipping ({@link OptimizerConfig#maxGradientNorm()}): adds the
+     * weight decay's gradient, then scales every gradient of the group by {@code max / max(norm,
+     * max)}, without reading the norm back to the host.
+     */
+    private void clipGlobalNorm(String group) {
+        OptimizerConfig config = groups.get(group).config();
+        float bound = config.maxGradientNorm();
+        if (bound <= 0) {
+            return;
+        }
+        try (NDManager scope = model.getNDManager().newSubManager()) {
+            List<NDArray> gradients = new ArrayList<>();
+            NDArray squares = null;
+            for (Parameter p : members.get(group)) {
+                NDArray weight = p.getArray();
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scope);
+                if (config.weightDecay() != 0) {
+                    NDArray decay = weight.mul(config.weightDecay());
+                    decay.attach(scope);
+                    gradient.addi(decay);
+                }
+                gradients.add(gradient);
+                NDArray sum = gradient.square().sum();
+                squares = squares == null ? sum : squares.add(sum);
+            }
+            if (squares == null) {
+                return;
+            }
+            NDArray factor = squares.sqrt().maximum(bound).pow(-1).mul(bound);
+            for (NDArray gradient : gradients) {
+                gradient.muli(factor);
+            }
+        }
     }
 
     /**
@@ -204,6 +255,7 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
         if (optimizer == null) {
             throw new IllegalArgumentException("model " + name + " has no optimiser group " + group + "; it has " + groups.keySet());
         }
+        clipGlobalNorm(group);
         dispatcher.activate(optimizer);
         try {
             trainer.step();

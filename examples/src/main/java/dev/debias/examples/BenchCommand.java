@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Times training steps (Colored MNIST 1 %, the method's default backbone), prints memory and ms_per_iteration.")
+        description = "Times training steps (Colored MNIST 1 %%, the method's default backbone), prints memory and ms_per_iteration.")
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
