@@ -58,6 +58,15 @@ public final class GroupedArrayDataset extends GroupedDataset {
     }
 
     /**
+     * Returns the factor applied to the stored values when they are served as float features.
+     *
+     * @return the scale (1/255 for uint8 images by default)
+     */
+    public float scale() {
+        return scale;
+    }
+
+    /**
      * Returns the raw uint8 pixels of all samples (row-major, one sample after another), or null
      * if this dataset holds float features.
      *

@@ -162,7 +162,7 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
     private Batch batch(NDManager manager, long[] indices, long progress, long total) {
         NDManager batchManager = manager.newSubManager();
         try {
-            NDList data = new NDList(features(batchManager, indices));
+            NDList data = data(batchManager, indices);
             NDList labels = labelColumns(batchManager, indices);
             List<Long> indexList = new ArrayList<>(indices.length);
             for (long index : indices) {
@@ -182,6 +182,18 @@ public abstract class GroupedDataset extends RandomAccessDataset implements Auto
             batchManager.close();
             throw e;
         }
+    }
+
+    /**
+     * Returns the data list of a batch: {@code [x]} by default; a dataset with several views of
+     * each sample (CAMEL's triplets) returns them all.
+     *
+     * @param manager the batch's manager
+     * @param indices the sample indices
+     * @return the data list, the features first
+     */
+    protected NDList data(NDManager manager, long[] indices) {
+        return new NDList(features(manager, indices));
     }
 
     /**

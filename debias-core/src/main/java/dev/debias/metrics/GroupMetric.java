@@ -33,6 +33,9 @@ public enum GroupMetric {
     /** {@link GroupMetrics#gap()}: aligned minus conflicting accuracy. */
     GAP("gap", false, GroupMetrics::gap),
 
+    /** {@link GroupMetrics#subgroupGap()}: CAMEL's largest within-class accuracy gap. */
+    SUBGROUP_GAP("subgroupGap", false, GroupMetrics::subgroupGap),
+
     /** {@link GroupMetrics#adjustedAccuracy()}: group accuracies weighted by training counts. */
     ADJUSTED_ACCURACY("adjustedAccuracy", true, GroupMetrics::adjustedAccuracy),
 

@@ -372,6 +372,32 @@ public final class GroupMetrics {
     }
 
     /**
+     * Returns CAMEL's subgroup gap (Goel et al., "Model Patching", ICLR 2021; the paper's exact
+     * definition was not retrieved, see ALGORITHMS.md §6.7): per class, the best minus the worst
+     * accuracy of its non-empty groups, and the largest of these over the classes.
+     *
+     * @return the gap in {@code [0, 1]}, or {@code NaN} if no class has a non-empty group
+     */
+    public double subgroupGap() {
+        double gap = Double.NaN;
+        for (int c = 0; c < spec.numClasses(); c++) {
+            double best = Double.NaN;
+            double worst = Double.NaN;
+            for (int a = 0; a < spec.numAttributes(); a++) {
+                double acc = groupAccuracy(spec.groupOf(c, a));
+                if (!Double.isNaN(acc)) {
+                    best = Double.isNaN(best) ? acc : Math.max(best, acc);
+                    worst = Double.isNaN(worst) ? acc : Math.min(worst, acc);
+                }
+            }
+            if (!Double.isNaN(best)) {
+                gap = Double.isNaN(gap) ? best - worst : Math.max(gap, best - worst);
+            }
+        }
+        return gap;
+    }
+
+    /**
      * Returns the adjusted (training-distribution-weighted) accuracy {@code Σ_{g ∈ S} m_g acc_g /
      * Σ_{g ∈ S} m_g}, where {@code m_g} is the training count of group {@code g} from the {@link
      * GroupSpec}. When every group is non-empty this is Group DRO's "average accuracy" for

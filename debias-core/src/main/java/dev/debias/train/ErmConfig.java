@@ -58,6 +58,17 @@ public final class ErmConfig {
     }
 
     /**
+     * Returns the ERM baseline of CAMEL on MNIST-Correlation (Goel et al., ICLR 2021; §6.6): SGD
+     * with Nesterov momentum, lr 1e-4, L2 0.05, gradients clipped to a global norm of 5, batch 100
+     * shuffled, 200 epochs. Train it on {@code CamelMnistCnn}.
+     *
+     * @return the preset
+     */
+    public static ErmConfig mnistCorrelation() {
+        return builder().setTraining(Presets.mnistCorrelation(1e-4f, 0.05f, 5f).build()).build();
+    }
+
+    /**
      * Returns the shared training settings.
      *
      * @return the training config

@@ -1,5 +1,9 @@
 package dev.debias.train;
 
+import dev.debias.data.GroupedDataset;
+import dev.debias.sampler.EpochSampler;
+import dev.debias.sampler.GroupStreamSampler;
+
 import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
@@ -23,11 +27,13 @@ public final class GroupDroConfig {
     private final TrainingConfig training;
     private final GroupDroOptions loss;
     private final boolean groupBalanced;
+    private final int baselineBatchSize;
 
     private GroupDroConfig(Builder b) {
         this.training = b.training;
         this.loss = b.loss;
         this.groupBalanced = b.groupBalanced;
+        this.baselineBatchSize = b.baselineBatchSize;
     }
 
     /**
@@ -55,6 +61,46 @@ public final class GroupDroConfig {
         return builder()
                 .setTraining(Presets.coloredMnist().optModelSelection(ModelSelection.UNBIASED).build())
                 .build();
+    }
+
+    /**
+     * Returns CAMEL's Group DRO baseline on MNIST-Correlation (Goel et al., ICLR 2021; §6.6): SGD
+     * with Nesterov momentum, lr 5e-4, L2 5e-4, gradients clipped to a global norm of 5, batch 100
+     * drawn as 25 from each group's own stream ({@link #baselineBatchSize()} 100: 200 steps per
+     * epoch), eta 0.01, C = 1, not class-conditional, 200 epochs. Train it on {@code
+     * CamelMnistCnn}.
+     *
+     * @return the preset
+     */
+    public static GroupDroConfig mnistCorrelation() {
+        return builder()
+                .setTraining(Presets.mnistCorrelation(5e-4f, 5e-4f, 5f).build())
+                .optGeneralizationAdjustment(1.0)
+                .optGroupStreams(100)
+                .build();
+    }
+
+    /**
+     * Returns the batch size that sets the steps per epoch of group-stream sampling ({@code
+     * training size / baselineBatchSize}), or 0 when batches are not drawn from group streams.
+     *
+     * @return the baseline batch size, or 0
+     */
+    public int baselineBatchSize() {
+        return baselineBatchSize;
+    }
+
+    /**
+     * Returns the sampler of a training set: group streams, group-balanced or shuffled.
+     *
+     * @param train the training set
+     * @return the sampler
+     */
+    public EpochSampler sampler(GroupedDataset train) {
+        if (baselineBatchSize > 0) {
+            return GroupStreamSampler.ofBaseline(train, training.batchSize(), baselineBatchSize, training.seed());
+        }
+        return DebiasTrainer.defaultSampler(train, training, groupBalanced);
     }
 
     /**
@@ -114,6 +160,9 @@ public final class GroupDroConfig {
         json.add("training", training.describe());
         json.add("loss", loss.describe());
         json.addProperty("groupBalanced", groupBalanced);
+        if (baselineBatchSize > 0) {
+            json.addProperty("groupStreamsBaselineBatchSize", baselineBatchSize);
+        }
         return json;
     }
 
@@ -127,6 +176,7 @@ public final class GroupDroConfig {
         b.training = training;
         b.loss = loss;
         b.groupBalanced = groupBalanced;
+        b.baselineBatchSize = baselineBatchSize;
         return b;
     }
 
@@ -136,6 +186,7 @@ public final class GroupDroConfig {
         private TrainingConfig training = TrainingConfig.builder().build();
         private GroupDroOptions loss = GroupDroOptions.builder().build();
         private boolean groupBalanced = true;
+        private int baselineBatchSize;
 
         Builder() {}
 
@@ -228,6 +279,23 @@ public final class GroupDroConfig {
          */
         public Builder optGroupBalanced(boolean value) {
             this.groupBalanced = value;
+            return this;
+        }
+
+        /**
+         * Draws every batch as an equal share from each group's own endless stream (CAMEL's
+         * loader, {@link GroupStreamSampler}), with {@code training size / baselineBatchSize}
+         * steps per epoch; replaces group-balanced sampling.
+         *
+         * @param baselineBatchSize the batch size that sets the epoch length, positive; 0 to
+         *     switch group streams off (default)
+         * @return this builder
+         */
+        public Builder optGroupStreams(int baselineBatchSize) {
+            if (baselineBatchSize < 0) {
+                throw new IllegalArgumentException("baseline batch size must be >= 0, got " + baselineBatchSize);
+            }
+            this.baselineBatchSize = baselineBatchSize;
             return this;
         }
 

@@ -76,7 +76,7 @@ public final class GroupDroTrainer extends DebiasTrainer {
         Checkpointable lossState = Checkpointable.ofStream("group-dro", loss::saveState, loss::loadState);
         return run.execute(
                 singlePhase(training)
-                        .setSampler(defaultSampler(train, training, config.groupBalanced()))
+                        .setSampler(config.sampler(train))
                         .setStep((batch, context) -> step(batch))
                         .setValidator(dataset -> evaluate(model.inference(), dataset))
                         .addParts(model, lossState)

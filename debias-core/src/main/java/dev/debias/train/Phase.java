@@ -1,5 +1,7 @@
 package dev.debias.train;
 
+import dev.debias.data.GroupedDataset;
+
 import dev.debias.sampler.EpochSampler;
 
 import java.util.ArrayList;
@@ -43,6 +45,7 @@ public final class Phase {
     private final List<Checkpointable> parts;
     private final List<Checkpointable> completionState;
     private final Finisher finisher;
+    private final GroupedDataset trainingData;
 
     private Phase(Builder b) {
         this.name = b.name;
@@ -53,6 +56,16 @@ public final class Phase {
         this.parts = List.copyOf(b.parts);
         this.completionState = List.copyOf(b.completionState);
         this.finisher = b.finisher;
+        this.trainingData = b.trainingData;
+    }
+
+    /**
+     * Returns the phase's own view of the training set, if it has one (CAMEL's triplets).
+     *
+     * @return the training data of this phase, or empty for the run's training set
+     */
+    public java.util.Optional<GroupedDataset> trainingData() {
+        return java.util.Optional.ofNullable(trainingData);
     }
 
     /**
@@ -143,8 +156,22 @@ public final class Phase {
         private final List<Checkpointable> parts = new ArrayList<>();
         private final List<Checkpointable> completionState = new ArrayList<>();
         private Finisher finisher = () -> {};
+        private GroupedDataset trainingData;
 
         Builder() {}
+
+        /**
+         * Sets the phase's own view of the run's training set: the same samples in the same
+         * order, with more data per sample (CAMEL's {@code [x, F(x), G(x)]} triplets); default the
+         * run's training set.
+         *
+         * @param value the dataset, of the training set's size
+         * @return this builder
+         */
+        public Builder optTrainingData(GroupedDataset value) {
+            this.trainingData = Objects.requireNonNull(value, "training data");
+            return this;
+        }
 
         /**
          * Sets the name: letters, digits, {@code -} and {@code _}.

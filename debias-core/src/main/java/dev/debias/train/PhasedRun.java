@@ -117,7 +117,12 @@ public final class PhasedRun {
             throw new IllegalArgumentException("the run already has a phase named " + phase.name());
         }
         Optional<Path> phaseDir = Optional.ofNullable(dir).map(d -> d.resolve(phase.name()));
-        PhaseLoop loop = new PhaseLoop(phase, name, device, train, validation, progressBar);
+        GroupedDataset data = phase.trainingData().orElse(train);
+        if (data.size() != train.size()) {
+            throw new IllegalArgumentException(
+                    "phase " + phase.name() + " trains on " + data.size() + " samples, the run's training set has " + train.size());
+        }
+        PhaseLoop loop = new PhaseLoop(phase, name, device, data, validation, progressBar);
         long total = loop.totalSteps();
         PhaseState state = null;
         if (phaseDir.isPresent() && resume) {
