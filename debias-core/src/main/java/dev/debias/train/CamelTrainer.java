@@ -127,7 +127,7 @@ public final class CamelTrainer extends DebiasTrainer {
                         .setSampler(sampler)
                         .optTrainingData(triplets)
                         .setStep((batch, context) -> step(batch))
-                        .setValidator(dataset -> evaluate(model.inference(), dataset))
+                        .optValidator(dataset -> evaluate(model.inference(), dataset))
                         .addParts(model, lossState)
                         .build());
     }

@@ -87,7 +87,7 @@ public final class ErmTrainer extends DebiasTrainer {
                 singlePhase(training)
                         .setSampler(defaultSampler(train, training, config.groupBalanced()))
                         .setStep(new ErmStep(model))
-                        .setValidator(dataset -> evaluate(model.inference(), dataset))
+                        .optValidator(dataset -> evaluate(model.inference(), dataset))
                         .addParts(model)
                         .build());
     }

@@ -78,7 +78,7 @@ public final class GroupDroTrainer extends DebiasTrainer {
                 singlePhase(training)
                         .setSampler(config.sampler(train))
                         .setStep((batch, context) -> step(batch))
-                        .setValidator(dataset -> evaluate(model.inference(), dataset))
+                        .optValidator(dataset -> evaluate(model.inference(), dataset))
                         .addParts(model, lossState)
                         .build());
     }

@@ -93,7 +93,7 @@ public final class JttTrainer extends DebiasTrainer {
                         .setTraining(training)
                         .setSampler(sampler)
                         .setStep(new ErmStep(finalModel))
-                        .setValidator(dataset -> evaluate(finalModel.inference(), dataset))
+                        .optValidator(dataset -> evaluate(finalModel.inference(), dataset))
                         .addParts(finalModel)
                         .build());
     }
@@ -122,7 +122,7 @@ public final class JttTrainer extends DebiasTrainer {
                 .setTraining(stage1)
                 .setSampler(defaultSampler(train, training, false))
                 .setStep(step)
-                .setValidator(dataset -> evaluate(identifier.inference(), dataset))
+                .optValidator(dataset -> evaluate(identifier.inference(), dataset))
                 .addParts(identifier, errors)
                 .addCompletionState(errors)
                 .optFinisher(() -> {

@@ -75,7 +75,7 @@ public final class LfFTrainer extends DebiasTrainer {
                     singlePhase(training)
                             .setSampler(defaultSampler(train, training, false))
                             .setStep((batch, context) -> step(batch, gce, emaB, emaD))
-                            .setValidator(dataset -> evaluate(debiased.inference(), dataset))
+                            .optValidator(dataset -> evaluate(debiased.inference(), dataset))
                             .addParts(biased, debiased, emaB, emaD)
                             .build());
         }

@@ -21,7 +21,7 @@ import java.util.Objects;
  *         .setTraining(config.identification())
  *         .setSampler(sampler)
  *         .setStep(new ErmStep(identifier).recordingErrorsIn(lastEpoch, errors))
- *         .setValidator(dataset -> evaluate(identifier, dataset))
+ *         .optValidator(dataset -> evaluate(identifier, dataset))
  *         .addParts(identifier, errors)
  *         .addCompletionState(errors)
  *         .build();
@@ -117,10 +117,10 @@ public final class Phase {
     /**
      * Returns the validator of the model the phase selects.
      *
-     * @return the validator
+     * @return the validator, or empty for a phase without a classifier to validate (a CycleGAN)
      */
-    public TrainingLoop.Validator validator() {
-        return validator;
+    public java.util.Optional<TrainingLoop.Validator> validator() {
+        return java.util.Optional.ofNullable(validator);
     }
 
     /**
@@ -221,12 +221,14 @@ public final class Phase {
         }
 
         /**
-         * Sets how the model this phase selects is validated.
+         * Sets how the model this phase selects is validated (default none: a phase without a
+         * classifier to validate, such as a CycleGAN, records empty metrics with its loss terms
+         * and keeps its last model).
          *
          * @param value the validator
          * @return this builder
          */
-        public Builder setValidator(TrainingLoop.Validator value) {
+        public Builder optValidator(TrainingLoop.Validator value) {
             this.validator = Objects.requireNonNull(value, "validator");
             return this;
         }
@@ -276,8 +278,13 @@ public final class Phase {
          * @throws IllegalStateException if a required setting is missing or two parts share a name
          */
         public Phase build() {
-            if (name == null || training == null || sampler == null || step == null || validator == null) {
-                throw new IllegalStateException("a phase needs a name, training settings, a sampler, a step and a validator");
+            if (name == null || training == null || sampler == null || step == null) {
+                throw new IllegalStateException("a phase needs a name, training settings, a sampler and a step");
+            }
+            if (validator == null && training.modelSelection() != ModelSelection.LAST) {
+                throw new IllegalStateException(
+                        "phase " + name + " has no validator, so it can only keep its last model (ModelSelection.LAST), not "
+                                + training.modelSelection());
             }
             checkUnique(parts);
             checkUnique(completionState);

@@ -164,7 +164,10 @@ final class PhaseLoop {
                 throw TrainingDivergedException.nonFiniteState(state.step, bad, state.lastCheckpointStep);
             }
         }
-        GroupMetrics metrics = phase.validator().validate(validation);
+        GroupMetrics metrics =
+                phase.validator().isPresent()
+                        ? phase.validator().get().validate(validation)
+                        : noValidation();
         Map<String, Double> means = new LinkedHashMap<>();
         state.termSums.forEach((k, v) -> means.put(k, v / Math.max(1, state.termCount)));
         EvaluationRecord record =
@@ -189,6 +192,12 @@ final class PhaseLoop {
             checkpointer.save(state, better);
             state.lastCheckpointStep = state.step;
         }
+    }
+
+    /** The metrics of a phase without a validator: no sample, every accuracy undefined. */
+    private GroupMetrics noValidation() {
+        int groups = train.groupSpec().numGroups();
+        return GroupMetrics.builder(train.countedGroupSpec()).setGroupCounts(new long[groups], new long[groups]).build();
     }
 
     TrainingResult restoredResult(PhaseState state, Optional<Path> phaseDir) {

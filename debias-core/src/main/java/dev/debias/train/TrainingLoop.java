@@ -93,7 +93,7 @@ public final class TrainingLoop {
                         .setTraining(config)
                         .setSampler(sampler)
                         .setStep((batch, context) -> StepResult.of(step.step(batch)))
-                        .setValidator(validator)
+                        .optValidator(validator)
                         .addParts(parts.toArray(new Checkpointable[0]))
                         .build());
     }

@@ -96,7 +96,7 @@ class PlatformTest {
                             seen.add(context);
                             return StepResult.of(batch.getManager().create(1f)).with("double", batch.getManager().create(2f));
                         })
-                        .setValidator(d -> metrics)
+                        .optValidator(d -> metrics)
                         .build());
         assertEquals(2.0, run.history().get(0).terms().get("double"), 0);
         return seen;

@@ -205,7 +205,7 @@ class ResumeFaultsTest {
                                             .setTraining(training)
                                             .setSampler(dev.debias.sampler.ShuffleSampler.builder().setBatchSize(64).setSeed(1).build())
                                             .setStep(step)
-                                            .setValidator(d -> dev.debias.metrics.GroupEvaluator.builder().build().evaluate(trained.trainer(), d))
+                                            .optValidator(d -> dev.debias.metrics.GroupEvaluator.builder().build().evaluate(trained.trainer(), d))
                                             .addParts(trained)
                                             .build()));
             assertTrue(e.getMessage().contains("parameter") && e.getMessage().contains("of model model is not finite after step 20"),
@@ -236,7 +236,7 @@ class ResumeFaultsTest {
                                         .setSampler(dev.debias.sampler.ShuffleSampler.builder().setBatchSize(64).setSeed(1).build())
                                         .setStep((batch, context) -> StepResult.of(
                                                 batch.getManager().create(context.step() < 25 ? 2f : 1e35f)))
-                                        .setValidator(d -> metrics)
+                                        .optValidator(d -> metrics)
                                         .build()));
         assertEquals(25, e.step());
         assertTrue(e.getMessage().contains("more than 10000 times its level over the first 10 steps (2.0)"), e.getMessage());

@@ -155,7 +155,7 @@ public final class DisEntTrainer extends DebiasTrainer {
                     singlePhase(training)
                             .setSampler(defaultSampler(train, training, false))
                             .setStep((batch, context) -> step(batch, context, emaIntrinsic, emaBias, gce))
-                            .setValidator(this::validate)
+                            .optValidator(this::validate)
                             .addParts(model, emaIntrinsic, emaBias, bestTest)
                             .build());
         }

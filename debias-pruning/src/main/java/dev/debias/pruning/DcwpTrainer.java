@@ -160,7 +160,7 @@ public final class DcwpTrainer extends DebiasTrainer {
                 .setTraining(candidateTraining)
                 .setSampler(defaultSampler(train, candidateTraining, false))
                 .setStep(new ErmStep(candidate))
-                .setValidator(dataset -> evaluate(candidate.inference(), dataset))
+                .optValidator(dataset -> evaluate(candidate.inference(), dataset))
                 .addParts(candidate)
                 .addCompletionState(candidate)
                 .build());
@@ -180,7 +180,7 @@ public final class DcwpTrainer extends DebiasTrainer {
                     .setTraining(pruning)
                     .setSampler(upweighted(train, mined, config.pruneUpweight(), pruning))
                     .setStep((batch, context) -> pruneStep(pruner, batch, context, flags, contrastive))
-                    .setValidator(dataset -> evaluate(pruner.inference(), dataset))
+                    .optValidator(dataset -> evaluate(pruner.inference(), dataset))
                     .addParts(pruner)
                     .addCompletionState(pruner)
                     .build());
@@ -202,7 +202,7 @@ public final class DcwpTrainer extends DebiasTrainer {
                     .setTraining(finetuning)
                     .setSampler(upweighted(train, mined, config.finetuneUpweight(), finetuning))
                     .setStep((batch, context) -> finetuneStep(finalModel, batch, flags, contrastive))
-                    .setValidator(dataset -> evaluate(finalModel.inference(), dataset))
+                    .optValidator(dataset -> evaluate(finalModel.inference(), dataset))
                     .addParts(finalModel)
                     .build());
         }
@@ -232,7 +232,7 @@ public final class DcwpTrainer extends DebiasTrainer {
                     }
                     return result;
                 })
-                .setValidator(dataset -> evaluate(biased.inference(), dataset))
+                .optValidator(dataset -> evaluate(biased.inference(), dataset))
                 .addParts(biased, scores)
                 .addCompletionState(mined)
                 .optFinisher(() -> {
