@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
  * <p>Grey images give one channel, colour images three (an alpha channel is dropped, a palette
  * is expanded to RGB); only 8-bit samples are accepted.
  */
-final class ImageCodec {
+public final class ImageCodec {
 
     private ImageCodec() {}
 
@@ -236,7 +236,7 @@ final class ImageCodec {
      * @param shape {@code (C, H, W)} with C = 1 or 3
      * @throws IOException if writing fails
      */
-    static void writePng(Path file, byte[] pixels, int offset, Shape shape) throws IOException {
+    public static void writePng(Path file, byte[] pixels, int offset, Shape shape) throws IOException {
         int channels = (int) shape.get(0);
         int height = (int) shape.get(1);
         int width = (int) shape.get(2);

@@ -66,6 +66,7 @@ public final class CamelTrainer extends DebiasTrainer {
     private SubgroupConsistencyLoss consistency;
     private TripletDataset triplets;
     private boolean ownsTriplets;
+    private AutoCloseable translatorResource;
 
     /**
      * Creates a trainer that translates the training set with {@code translator} when {@code fit}
@@ -239,12 +240,31 @@ public final class CamelTrainer extends DebiasTrainer {
         return model;
     }
 
-    /** Closes the models and the translations this trainer computed. */
+    /**
+     * Makes the trainer close a resource of its translator (e.g. loaded generators) when it is
+     * closed.
+     *
+     * @param resource the resource
+     * @return this trainer
+     */
+    public CamelTrainer closing(AutoCloseable resource) {
+        this.translatorResource = Objects.requireNonNull(resource, "resource");
+        return this;
+    }
+
+    /** Closes the models, the translations this trainer computed and a resource it was given. */
     @Override
     public void close() {
         super.close();
         if (ownsTriplets && triplets != null) {
             triplets.close();
+        }
+        if (translatorResource != null) {
+            try {
+                translatorResource.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the translator's resources", e);
+            }
         }
     }
 }

@@ -79,7 +79,8 @@ public final class BenchCommand implements Callable<Integer> {
                     entry.create(
                             new MethodEntry.Request(
                                     training, options, 1.0,
-                                    () -> Backbones.create(network, 10, sample), new Shape(1).addAll(sample)))) {
+                                    () -> Backbones.create(network, 10, sample), new Shape(1).addAll(sample),
+                                    ExperimentData.COLORED_MNIST, data, null))) {
                 trainer.fit(train, validation);
                 TrainingResult result =
                         trainer.phaseResult(timedPhase)

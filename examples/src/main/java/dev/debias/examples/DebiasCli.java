@@ -28,7 +28,8 @@ import java.io.UncheckedIOException;
             BenchCommand.class,
             DemoCommand.class,
             ReproduceCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            TranslateCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -7,7 +7,10 @@ import dev.debias.train.ErmTrainer;
 import java.util.List;
 import java.util.Map;
 
-/** ERM on the command line: {@link ErmConfig#coloredMnist()} and {@code --sampler}. */
+/**
+ * ERM on the command line: {@link ErmConfig#coloredMnist()} ({@link ErmConfig#mnistCorrelation()}
+ * on MNIST-Correlation) and {@code --sampler}.
+ */
 final class ErmMethod implements MethodEntry {
 
     static final String SAMPLER_HELP = "default|shuffle|group-balanced (batches drawn uniformly or group-balanced)";
@@ -25,7 +28,7 @@ final class ErmMethod implements MethodEntry {
     @Override
     public DebiasTrainer create(Request request) {
         MethodOptionValues o = new MethodOptionValues(request.options());
-        ErmConfig preset = ErmConfig.coloredMnist();
+        ErmConfig preset = request.onMnistCorrelation() ? ErmConfig.mnistCorrelation() : ErmConfig.coloredMnist();
         ErmConfig.Builder b = preset.toBuilder().setTraining(request.training().apply(preset.training()));
         Boolean balanced = o.groupBalanced();
         if (balanced != null) {

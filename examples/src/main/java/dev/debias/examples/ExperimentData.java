@@ -2,9 +2,11 @@ package dev.debias.examples;
 
 import dev.debias.data.ColoredMnist;
 import dev.debias.data.DatasetPaths;
+import dev.debias.data.GroupedArrayDataset;
 import dev.debias.data.GroupedSplits;
 import dev.debias.data.ImageFolderLayout;
 import dev.debias.data.Mnist;
+import dev.debias.data.MnistCorrelation;
 import dev.debias.data.MnistSplits;
 import dev.debias.data.SyntheticDigits;
 
@@ -24,6 +26,9 @@ public final class ExperimentData {
     /** The name of Colored MNIST on the command line. */
     public static final String COLORED_MNIST = "cmnist";
 
+    /** The name of CAMEL's MNIST-Correlation on the command line. */
+    public static final String MNIST_CORRELATION = "mnist-correlation";
+
     private ExperimentData() {}
 
     /** Where the digits of Colored MNIST came from. */
@@ -32,6 +37,8 @@ public final class ExperimentData {
         MNIST,
         /** The built-in synthetic digits (MNIST files absent). */
         SYNTHETIC,
+        /** MNIST-Correlation built from the real MNIST files (or synthetic digits). */
+        MNIST_CORRELATION,
         /** A dataset directory in the folder layout. */
         FOLDER,
         /** A metadata CSV (Group DRO style), its split column giving train, validation and test. */
@@ -44,8 +51,37 @@ public final class ExperimentData {
      * @param splits train, validation and test
      * @param source where the data came from
      * @param description a one-line description for the console and metrics files
+     * @param translationDomains the images CAMEL's stage 1 trains its CycleGAN on when they are
+     *     not the training set's (MNIST-Correlation), else null
      */
-    public record Loaded(GroupedSplits splits, Source source, String description) {}
+    public record Loaded(GroupedSplits splits, Source source, String description, GroupedArrayDataset translationDomains)
+            implements AutoCloseable {
+
+        Loaded(GroupedSplits splits, Source source, String description) {
+            this(splits, source, description, null);
+        }
+
+        /** Closes the splits and the translation domains. */
+        @Override
+        public void close() {
+            splits.close();
+            if (translationDomains != null) {
+                translationDomains.close();
+            }
+        }
+    }
+
+    /**
+     * Returns the backbone a dataset's protocol trains when {@code --backbone} is not given: the
+     * CAMEL CNN on MNIST-Correlation, else the method's own.
+     *
+     * @param dataset the {@code --dataset} value
+     * @param methodDefault the method's default backbone
+     * @return the backbone name
+     */
+    public static String defaultBackbone(String dataset, String methodDefault) {
+        return MNIST_CORRELATION.equals(dataset) ? "cnn-camel" : methodDefault;
+    }
 
     /**
      * Loads a dataset.
@@ -67,6 +103,9 @@ public final class ExperimentData {
             double validationFraction,
             boolean allowSynthetic)
             throws IOException {
+        if (MNIST_CORRELATION.equals(dataset)) {
+            return mnistCorrelation(allowSynthetic);
+        }
         if (!COLORED_MNIST.equals(dataset)) {
             Path root = Paths.get(dataset);
             if (Files.isRegularFile(root) && root.getFileName().toString().endsWith(".csv")) {
@@ -75,7 +114,7 @@ public final class ExperimentData {
             }
             if (!Files.isDirectory(root)) {
                 throw new CliException(
-                        "unknown dataset '" + dataset + "': expected cmnist, a directory in the align/conflict layout"
+                        "unknown dataset '" + dataset + "': expected cmnist, mnist-correlation, a directory in the align/conflict layout"
                                 + " or a metadata CSV (img_filename, y, place, split columns)");
             }
             GroupedSplits splits = ImageFolderLayout.load(root);
@@ -105,5 +144,27 @@ public final class ExperimentData {
                 Source.SYNTHETIC,
                 what + " (SYNTHETIC digits: MNIST not found under " + DatasetPaths.root()
                         + "; run scripts/fetch-datasets.sh for the real data)");
+    }
+
+    /**
+     * MNIST-Correlation (CAMEL, §13.4) with zigzags of seed 0 for every run (a fixed dataset, as
+     * MNIST-C's released files are; the run's seed varies the training), and its CycleGAN data.
+     */
+    private static Loaded mnistCorrelation(boolean allowSynthetic) throws IOException {
+        MnistCorrelation generator = MnistCorrelation.builder().build();
+        String what = "MNIST-Correlation (parity vs zigzag, groups 9,900 / 100 / 100 / 9,900)";
+        MnistSplits mnist;
+        String from;
+        if (DatasetPaths.hasMnist()) {
+            mnist = Mnist.load();
+            from = " (real MNIST from " + DatasetPaths.mnistDir() + ")";
+        } else if (allowSynthetic) {
+            mnist = SyntheticDigits.generate(60_000, 10_000, 0);
+            from = " (SYNTHETIC digits: MNIST not found under " + DatasetPaths.root() + ")";
+        } else {
+            throw new CliException(
+                    "MNIST not found under " + DatasetPaths.root() + "; run scripts/fetch-datasets.sh (or set DEBIAS_DATA)");
+        }
+        return new Loaded(generator.generate(mnist), Source.MNIST_CORRELATION, what + from, generator.translationDomains(mnist));
     }
 }

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Group DRO on the command line: {@link GroupDroConfig#coloredMnist()}, {@code --sampler}, {@code --eta}. */
+/**
+ * Group DRO on the command line: {@link GroupDroConfig#coloredMnist()} ({@link
+ * GroupDroConfig#mnistCorrelation()} on MNIST-Correlation), {@code --sampler}, {@code --eta}.
+ */
 final class GroupDroMethod implements MethodEntry {
 
     @Override
@@ -27,7 +30,7 @@ final class GroupDroMethod implements MethodEntry {
     @Override
     public DebiasTrainer create(Request request) {
         MethodOptionValues o = new MethodOptionValues(request.options());
-        GroupDroConfig preset = GroupDroConfig.coloredMnist();
+        GroupDroConfig preset = request.onMnistCorrelation() ? GroupDroConfig.mnistCorrelation() : GroupDroConfig.coloredMnist();
         GroupDroConfig.Builder b = preset.toBuilder().setTraining(request.training().apply(preset.training()));
         Boolean balanced = o.groupBalanced();
         if (balanced != null) {

@@ -31,13 +31,29 @@ public interface MethodEntry {
      *     presets depend on it)
      * @param blocks makes the backbones (DisEnt uses their feature extractors as encoders)
      * @param inputShape the input shape with a batch axis
+     * @param dataset the {@code --dataset} value (presets differ per dataset)
+     * @param data the loaded data (CAMEL trains its translators on it before the trainer exists)
+     * @param outputDirectory the run's output folder, or null when nothing is kept (bench)
      */
     record Request(
             TrainingOverrides training,
             Map<String, String> options,
             double conflictPercent,
             Supplier<Backbone> blocks,
-            Shape inputShape) {}
+            Shape inputShape,
+            String dataset,
+            ExperimentData.Loaded data,
+            java.nio.file.Path outputDirectory) {
+
+        /**
+         * Returns whether the run is on MNIST-Correlation.
+         *
+         * @return true on {@code mnist-correlation}
+         */
+        boolean onMnistCorrelation() {
+            return ExperimentData.MNIST_CORRELATION.equals(dataset);
+        }
+    }
 
     /** The {@code metrics.json} block of a method that reports its best test accuracy ({@link PaperReports#BEST_TEST}). */
     String REFERENCE_PROTOCOL = "referenceProtocol";

@@ -18,7 +18,7 @@ public final class MethodRegistry {
         for (MethodEntry entry :
                 List.of(
                         new ErmMethod(), new GroupDroMethod(), new LfFMethod(), new JttMethod(), new DisEntMethod(),
-                        new DisEntVanillaMethod(), new DcwpMethod())) {
+                        new DisEntVanillaMethod(), new DcwpMethod(), new CamelMethod())) {
             ENTRIES.put(entry.name(), entry);
         }
     }

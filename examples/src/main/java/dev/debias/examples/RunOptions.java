@@ -12,7 +12,7 @@ import java.util.Map;
  */
 final class RunOptions {
 
-    @Option(names = "--dataset", paramLabel = "cmnist|DIR", description = "Colored MNIST or a folder layout (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dataset", paramLabel = "cmnist|mnist-correlation|DIR", description = "Colored MNIST, MNIST-Correlation, a folder layout or a metadata CSV (default: ${DEFAULT-VALUE})")
     String dataset = ExperimentData.COLORED_MNIST;
 
     @Option(names = "--conflict-pct", paramLabel = "P", description = "percentage of bias-conflicting training images, in (0, 100) (default: ${DEFAULT-VALUE})")
@@ -45,7 +45,7 @@ final class RunOptions {
     @Option(names = "--valid-fraction", paramLabel = "F", description = "share of the MNIST training digits held out for validation (default: ${DEFAULT-VALUE})")
     double validationFraction = 0.1;
 
-    @Option(names = "--backbone", paramLabel = "NAME", description = "one of mlp, mlp-disent, cnn, cnn-dcwp, resnet18, resnet18-small (default: the method's)")
+    @Option(names = "--backbone", paramLabel = "NAME", description = "one of mlp, mlp-disent, cnn, cnn-dcwp, cnn-camel, resnet18, resnet18-small (default: the method's)")
     String backbone;
 
     @Option(names = "--selection", paramLabel = "RULE", converter = SelectionConverter.class,

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.GroupedSplits;
 import dev.debias.metrics.GroupMetrics;
 import dev.debias.metrics.GroupMetricsReport;
 import dev.debias.model.Backbones;
@@ -110,7 +111,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (console) {
             System.out.println("data: " + data.description());
         }
-        try (var splits = data.splits()) {
+        try (data) {
+            GroupedSplits splits = data.splits();
             GroupedArrayDataset train = splits.train();
             GroupedArrayDataset validation =
                     splits.validation()
@@ -122,7 +124,10 @@ public final class TrainCommand implements Callable<Integer> {
             Shape sample = train.sampleShape();
             int numClasses = train.groupSpec().numClasses();
             MethodEntry entry = MethodRegistry.get(method);
-            String backbone = settings.backbone() != null ? settings.backbone() : entry.defaultBackbone();
+            String backbone =
+                    settings.backbone() != null
+                            ? settings.backbone()
+                            : ExperimentData.defaultBackbone(settings.dataset(), entry.defaultBackbone());
             try (DebiasTrainer trainer =
                     entry
                             .create(
@@ -133,7 +138,10 @@ public final class TrainCommand implements Callable<Integer> {
                                                     ? 100.0 * conflictingCount(train) / train.size()
                                                     : settings.conflictPercent(),
                                             () -> Backbones.create(backbone, numClasses, sample),
-                                            new Shape(1).addAll(sample)))) {
+                                            new Shape(1).addAll(sample),
+                                            settings.dataset(),
+                                            data,
+                                            out))) {
                 entry.beforeFit(trainer, test);
                 TrainingResult result = trainer.fit(train, validation);
                 GroupMetrics testMetrics = trainer.evaluate(test);
@@ -259,6 +267,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (source == ExperimentData.Source.FOLDER) {
                 return "valid/ folder of the dataset";
+            }
+            if (source == ExperimentData.Source.MNIST_CORRELATION) {
+                return "half of every group, from the second half of MNIST's training split (CAMEL's validation_frac 0.5)";
             }
             return String.format(
                     Locale.ROOT,

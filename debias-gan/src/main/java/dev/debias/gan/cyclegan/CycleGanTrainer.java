@@ -159,6 +159,7 @@ public final class CycleGanTrainer implements AutoCloseable {
                         .setSampler(sampler)
                         .setStep(this::step)
                         .addParts(forward, backward, sourceCritic, targetCritic, sourcePool, targetPool)
+                        .addCompletionState(forward, backward)
                         .build();
         return run.execute(phase);
     }
@@ -334,10 +335,22 @@ public final class CycleGanTrainer implements AutoCloseable {
         if (forward == null) {
             throw new IllegalStateException("call fit before asking for the translator");
         }
-        return CycleGanTranslator.builder()
-                .addPair(label, from, to, forward.model().getBlock(), backward.model().getBlock(), imageShape)
-                .optEvalModeGenerators(evalModeGenerators)
-                .build();
+        return addTo(CycleGanTranslator.builder()).optEvalModeGenerators(evalModeGenerators).build();
+    }
+
+    /**
+     * Adds this trainer's generators to a translator being built (several per-class CycleGANs
+     * make one translator).
+     *
+     * @param builder the translator's builder
+     * @return the builder
+     * @throws IllegalStateException before {@code fit}
+     */
+    public CycleGanTranslator.Builder addTo(CycleGanTranslator.Builder builder) {
+        if (forward == null) {
+            throw new IllegalStateException("call fit before adding the generators to a translator");
+        }
+        return builder.addPair(label, from, to, forward.model().getBlock(), backward.model().getBlock(), imageShape);
     }
 
     /**

@@ -105,7 +105,16 @@ public final class CycleGanTranslator implements SubgroupTranslator, AutoCloseab
         }
         ParameterStore store = new ParameterStore(images.getManager(), false);
         NDArray scaled = images.mul(2f).sub(1f);
+        boolean single = !evalMode && shape.get(0) == 1;
+        if (single) {
+            // BatchNorm over two copies of one image normalises exactly as over the image alone
+            // (zero variance), which PyTorch refuses for a batch of one at the 1 x 1 bottleneck
+            scaled = scaled.repeat(0, 2);
+        }
         NDArray out = generator.forward(store, new NDList(scaled), !evalMode).singletonOrThrow();
+        if (single) {
+            out = out.get("0:1");
+        }
         return out.add(1f).mul(0.5f);
     }
 

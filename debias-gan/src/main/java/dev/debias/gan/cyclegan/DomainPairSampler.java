@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
 /**
  * The unpaired loader of CAMEL's CycleGAN (ALGORITHMS.md §5.5): each epoch shuffles the source
  * domain's and the target domain's samples separately, zips them pairwise (the shorter domain sets
- * the epoch's length) and cuts the pairs into batches, the last partial one kept. A batch lists
+ * the epoch's length) and cuts the pairs into batches, the last partial one kept unless it holds a
+ * single pair (PyTorch's BatchNorm cannot normalise the generator's 1&times;1 bottleneck over one
+ * image; TensorFlow's returns the offset there). A batch lists
  * its source samples first, then as many target samples. Epoch {@code e} is a pure function of
  * {@code (seed, e)} ({@link EpochSampler}).
  */
@@ -39,8 +41,9 @@ final class DomainPairSampler extends EpochSampler {
         int[] ys = target.clone();
         shuffle(xs, random);
         shuffle(ys, random);
-        int pairs = Math.min(xs.length, ys.length);
         int batch = getBatchSize();
+        int all = Math.min(xs.length, ys.length);
+        int pairs = all % batch == 1 && all > 1 ? all - 1 : all;
         return new Iterator<>() {
             private int at;
 

@@ -71,19 +71,96 @@ class CycleGanNetworksTest {
     }
 
     @Test
-    void transposedConvolutionDilatesAndDoublesTheSize() {
+    void transposedConvolutionIsPyTorchsConvTranspose2d() {
+        // a naive ConvTranspose2d(k=4, s=2, p=1): out[co][2iy + kh - 1][2ix + kw - 1] += x[ci][iy][ix] w[ci][co][kh][kw]
+        int cin = 2;
+        int cout = 3;
+        int h = 3;
+        java.util.Random random = new java.util.Random(4);
+        float[][][][] w = new float[cin][cout][4][4];
+        float[][][] x = new float[cin][h][h];
+        for (int ci = 0; ci < cin; ci++) {
+            for (int r = 0; r < h; r++) {
+                for (int c = 0; c < h; c++) {
+                    x[ci][r][c] = (float) random.nextGaussian();
+                }
+            }
+            for (int co = 0; co < cout; co++) {
+                for (int kh = 0; kh < 4; kh++) {
+                    for (int kw = 0; kw < 4; kw++) {
+                        w[ci][co][kh][kw] = (float) random.nextGaussian();
+                    }
+                }
+            }
+        }
+        float[] bias = {0.5f, -1f, 2f};
+        double[][][] expected = new double[cout][2 * h][2 * h];
+        for (int co = 0; co < cout; co++) {
+            for (int oy = 0; oy < 2 * h; oy++) {
+                for (int ox = 0; ox < 2 * h; ox++) {
+                    expected[co][oy][ox] = bias[co];
+                }
+            }
+            for (int ci = 0; ci < cin; ci++) {
+                for (int iy = 0; iy < h; iy++) {
+                    for (int ix = 0; ix < h; ix++) {
+                        for (int kh = 0; kh < 4; kh++) {
+                            for (int kw = 0; kw < 4; kw++) {
+                                int oy = 2 * iy + kh - 1;
+                                int ox = 2 * ix + kw - 1;
+                                if (oy >= 0 && oy < 2 * h && ox >= 0 && ox < 2 * h) {
+                                    expected[co][oy][ox] += x[ci][iy][ix] * w[ci][co][kh][kw];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // parity a = 0 reads input rows (m - 1, m) with kernel rows (3, 1); a = 1 rows (m, m + 1) with (2, 0)
+        int[][] taps = {{3, 1}, {2, 0}};
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
-            NDArray d = TransposedConvolution.dilate(x);
-            assertEquals(new Shape(1, 1, 7, 7), d.getShape());
-            float[] v = d.toFloatArray();
-            // the pixels sit at (2 + 2i, 2 + 2j), zeros elsewhere
-            assertEquals(1f, v[2 * 7 + 2]);
-            assertEquals(2f, v[2 * 7 + 4]);
-            assertEquals(3f, v[4 * 7 + 2]);
-            assertEquals(4f, v[4 * 7 + 4]);
-            assertEquals(10f, d.sum().getFloat());
-            assertEquals(new Shape(2, 5, 8, 8), outputOf(new TransposedConvolution(5, true), new Shape(2, 3, 4, 4)));
+            TransposedConvolution block = new TransposedConvolution(cout, true);
+            block.initialize(m, DataType.FLOAT32, new Shape(1, cin, h, h));
+            for (var p : block.getParameters()) {
+                String name = p.getKey();
+                if (name.endsWith("bias")) {
+                    p.getValue().getArray().set(bias);
+                    continue;
+                }
+                int a = name.charAt(name.indexOf("sub") + 3) - '0';
+                int b = name.charAt(name.indexOf("sub") + 4) - '0';
+                float[] kernel = new float[cout * cin * 4];
+                for (int co = 0; co < cout; co++) {
+                    for (int ci = 0; ci < cin; ci++) {
+                        for (int i = 0; i < 2; i++) {
+                            for (int j = 0; j < 2; j++) {
+                                kernel[((co * cin + ci) * 2 + i) * 2 + j] = w[ci][co][taps[a][i]][taps[b][j]];
+                            }
+                        }
+                    }
+                }
+                p.getValue().getArray().set(kernel);
+            }
+            float[] flat = new float[cin * h * h];
+            for (int ci = 0; ci < cin; ci++) {
+                for (int r = 0; r < h; r++) {
+                    for (int c = 0; c < h; c++) {
+                        flat[(ci * h + r) * h + c] = x[ci][r][c];
+                    }
+                }
+            }
+            NDArray input = m.create(flat, new Shape(1, cin, h, h));
+            float[] out = block.forward(new ParameterStore(m, false), new NDList(input), false).singletonOrThrow().toFloatArray();
+            assertEquals(cout * 4 * h * h, out.length);
+            for (int co = 0; co < cout; co++) {
+                for (int oy = 0; oy < 2 * h; oy++) {
+                    for (int ox = 0; ox < 2 * h; ox++) {
+                        assertEquals(expected[co][oy][ox], out[(co * 2 * h + oy) * 2 * h + ox], 1e-4, co + "," + oy + "," + ox);
+                    }
+                }
+            }
+            assertEquals(cout * cin * 16 + cout, block.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum());
         }
     }
 

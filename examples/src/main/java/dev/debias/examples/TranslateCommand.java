@@ -1,0 +1,294 @@
+package dev.debias.examples;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.JsonObject;
+
+import dev.debias.data.GroupSpec;
+import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.GroupedSplits;
+import dev.debias.data.ImageCodec;
+import dev.debias.data.ImageFolderLayout;
+import dev.debias.gan.cyclegan.CycleGanConfig;
+import dev.debias.gan.cyclegan.CycleGanTrainer;
+import dev.debias.gan.cyclegan.CycleGanTranslator;
+import dev.debias.io.AtomicFiles;
+import dev.debias.metrics.GroupMetricsReport;
+import dev.debias.train.TrainingConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code debias translate}: trains one CycleGAN between two subgroups of a class (CAMEL's stage 1)
+ * and writes what it learned where anyone can look at it and measure it: {@code grid.png}
+ * (originals, translations, cycle reconstructions), every translated source image in the
+ * align/conflict folder layout labelled with its target attribute ({@code translated/}), the
+ * generators ({@code translators/}, reusable by {@code train --method camel --translators}) and
+ * {@code translation.json}. On Colored MNIST it also measures how many translations take the
+ * target colour and how many a classifier of grey digits still reads as the source digit.
+ */
+@Command(
+        name = "translate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains a CycleGAN between two subgroups of a class (CAMEL's stage 1) and writes a PNG grid,",
+            "the translated images in the folder layout, the generators and translation.json."
+        })
+public final class TranslateCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", paramLabel = "cmnist|mnist-correlation|DIR", description = "the images (default: ${DEFAULT-VALUE})")
+    private String dataset = ExperimentData.COLORED_MNIST;
+
+    @Option(names = "--split", paramLabel = "train|valid|test", description = "the split whose images are translated (default: ${DEFAULT-VALUE})")
+    private String split = "train";
+
+    @Option(names = "--class", paramLabel = "C", description = "the class, or 'all' for one class-agnostic CycleGAN (default: all on mnist-correlation)")
+    private String label;
+
+    @Option(names = "--from", required = true, paramLabel = "A", description = "the source subgroup (attribute index or name)")
+    private String from;
+
+    @Option(names = "--to", required = true, paramLabel = "B", description = "the target subgroup (attribute index or name)")
+    private String to;
+
+    @Option(names = "--steps", paramLabel = "N", description = "CycleGAN steps (default: ${DEFAULT-VALUE})")
+    private long steps = 2_000;
+
+    @Option(names = "--conflict-pct", paramLabel = "P", description = "Colored MNIST's conflicting percentage (default: ${DEFAULT-VALUE})")
+    private double conflictPercent = 1.0;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--eval-mode", description = "translate with the generators in inference mode (the reference uses training mode)")
+    private boolean evalMode;
+
+    @Option(names = "--allow-synthetic", description = "fall back to built-in synthetic digits without MNIST")
+    private boolean allowSynthetic;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (absent or empty)")
+    private Path out;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    private boolean quiet;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1) {
+            throw new CliException("--steps must be >= 1, got " + steps);
+        }
+        requireEmpty(out);
+        try (ExperimentData.Loaded data = ExperimentData.load(dataset, conflictPercent, 4, seed, 0.1, allowSynthetic)) {
+            GroupedArrayDataset images = images(data);
+            GroupSpec spec = images.groupSpec();
+            int c = label == null
+                    ? (data.translationDomains() != null ? CycleGanTrainer.ALL_CLASSES : requireLabel())
+                    : parseClass(spec);
+            int a = parseAttribute(spec, from, "--from");
+            int b = parseAttribute(spec, to, "--to");
+            System.out.println("data: " + data.description() + ", split " + split);
+            Shape shape = images.sampleShape();
+            CycleGanConfig preset = shape.get(1) == 28
+                    ? CycleGanConfig.mnistCorrelation(steps).toBuilder()
+                            .optAugmentation(shape.get(0) == 1 ? CycleGanConfig.Augmentation.MNIST : CycleGanConfig.Augmentation.NONE)
+                            .build()
+                    : CycleGanConfig.rgb(4, steps, false);
+            TrainingConfig training = preset.training().toBuilder().optSeed(seed).optProgressBar(!quiet).build();
+            Path parent = out.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path work = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
+            try (CycleGanTrainer trainer = new CycleGanTrainer(preset.toBuilder().setTraining(training).build())) {
+                long started = System.nanoTime();
+                trainer.fit(images, c, a, b);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                CycleGanTranslator translator = trainer.translator(evalMode);
+                int[] sources = members(images, c, a);
+                Translations result = translate(translator, images, sources, c, a, b);
+                JsonObject json = new JsonObject();
+                json.addProperty("dataset", data.description());
+                json.addProperty("split", split);
+                json.addProperty("class", c == CycleGanTrainer.ALL_CLASSES ? "all" : spec.classNames().get(c));
+                json.addProperty("from", spec.attributeNames().get(a));
+                json.addProperty("to", spec.attributeNames().get(b));
+                json.addProperty("steps", steps);
+                json.addProperty("trainingSeconds", seconds);
+                json.addProperty("translatedImages", sources.length);
+                json.addProperty("evalModeGenerators", evalMode);
+                json.add("settings", preset.toBuilder().setTraining(training).build().describe());
+                if (ExperimentData.COLORED_MNIST.equals(dataset) && c != CycleGanTrainer.ALL_CLASSES) {
+                    json.add("quality", TranslationQuality.coloredMnist(result.translated, result.labels, b, seed));
+                    System.out.println("translation quality: " + json.get("quality"));
+                }
+                Files.createDirectories(work);
+                translator.save(work.resolve("translators"));
+                writeGrid(work.resolve("grid.png"), images, sources, result);
+                GroupedArrayDataset translated = GroupedArrayDataset.builder()
+                        .setImages(result.translated, shape)
+                        .setLabels(result.labels)
+                        .optAttributes(filled(result.labels.length, b))
+                        .optGroupSpec(spec)
+                        .build();
+                ImageFolderLayout.write(work.resolve("translated"), new GroupedSplits(translated, null, null));
+                GroupMetricsReport.writeJson(work.resolve("translation.json"), json);
+                AtomicFiles.deleteRecursively(out);
+                Files.move(work, out);
+            } finally {
+                AtomicFiles.deleteRecursively(work);
+            }
+            System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json%n", out);
+        }
+        return 0;
+    }
+
+    private int requireLabel() {
+        throw new CliException("--class is required on this dataset (a class index or name, or 'all')");
+    }
+
+    private GroupedArrayDataset images(ExperimentData.Loaded data) {
+        if (data.translationDomains() != null && "train".equals(split)) {
+            return data.translationDomains();
+        }
+        GroupedSplits splits = data.splits();
+        return switch (split) {
+            case "train" -> splits.train();
+            case "valid" -> splits.validation().orElseThrow(() -> new CliException("the dataset has no validation split"));
+            case "test" -> splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
+            default -> throw new CliException("--split expects train, valid or test, got '" + split + "'");
+        };
+    }
+
+    private int parseClass(GroupSpec spec) {
+        if ("all".equals(label)) {
+            return CycleGanTrainer.ALL_CLASSES;
+        }
+        return parseName(label, spec.classNames(), "--class");
+    }
+
+    private static int parseAttribute(GroupSpec spec, String value, String option) {
+        return parseName(value, spec.attributeNames(), option);
+    }
+
+    private static int parseName(String value, List<String> names, String option) {
+        int byName = names.indexOf(value);
+        if (byName >= 0) {
+            return byName;
+        }
+        try {
+            int i = Integer.parseInt(value);
+            if (i >= 0 && i < names.size()) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CliException(option + " '" + value + "' is none of " + names);
+    }
+
+    private static void requireEmpty(Path dir) throws java.io.IOException {
+        if (Files.isDirectory(dir)) {
+            try (var listing = Files.list(dir)) {
+                if (listing.findAny().isPresent()) {
+                    throw new CliException("--out " + dir + " already holds files; give an absent or empty folder");
+                }
+            }
+        } else if (Files.exists(dir)) {
+            throw new CliException("--out " + dir + " is a file, not a folder");
+        }
+    }
+
+    private static int[] members(GroupedArrayDataset images, int label, int attribute) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            if (images.attributes()[i] == attribute && (label == CycleGanTrainer.ALL_CLASSES || images.labels()[i] == label)) {
+                out.add(i);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int[] filled(int n, int value) {
+        int[] a = new int[n];
+        Arrays.fill(a, value);
+        return a;
+    }
+
+    /** The translations and cycle reconstructions of the source images, as uint8. */
+    private record Translations(byte[] translated, byte[] reconstructed, int[] labels) {}
+
+    private static Translations translate(
+            CycleGanTranslator translator, GroupedArrayDataset images, int[] sources, int label, int a, int b) {
+        int per = Math.toIntExact(images.sampleShape().size());
+        byte[] translated = new byte[sources.length * per];
+        byte[] reconstructed = new byte[sources.length * per];
+        int[] labels = new int[sources.length];
+        int chunk = 128;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int from = 0; from < sources.length; from += chunk) {
+                int n = Math.min(chunk, sources.length - from);
+                long[] idx = new long[n];
+                for (int k = 0; k < n; k++) {
+                    idx[k] = sources[from + k];
+                    labels[from + k] = images.labels()[sources[from + k]];
+                }
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = images.features(scope, idx).mul(1f / 255 / images.scale());
+                    int cls = label == CycleGanTrainer.ALL_CLASSES ? labels[from] : label;
+                    NDArray fake = translator.translate(x, cls, a, b);
+                    NDArray back = translator.translate(fake, cls, b, a);
+                    copy(fake.toFloatArray(), translated, from * per);
+                    copy(back.toFloatArray(), reconstructed, from * per);
+                }
+            }
+        }
+        return new Translations(translated, reconstructed, labels);
+    }
+
+    private static void copy(float[] values, byte[] target, int offset) {
+        for (int p = 0; p < values.length; p++) {
+            target[offset + p] = (byte) Math.max(0, Math.min(255, (int) Math.floor(255f * values[p])));
+        }
+    }
+
+    /** Writes up to 12 columns of (original, translation, reconstruction) rows. */
+    private static void writeGrid(Path file, GroupedArrayDataset images, int[] sources, Translations t) throws java.io.IOException {
+        Shape shape = images.sampleShape();
+        int channels = (int) shape.get(0);
+        int h = (int) shape.get(1);
+        int w = (int) shape.get(2);
+        int per = channels * h * w;
+        int columns = Math.min(12, sources.length);
+        byte[] grid = new byte[channels * 3 * h * columns * w];
+        byte[] raw = images.rawBytes();
+        for (int col = 0; col < columns; col++) {
+            byte[][] rows = {
+                Arrays.copyOfRange(raw, sources[col] * per, (sources[col] + 1) * per),
+                Arrays.copyOfRange(t.translated, col * per, (col + 1) * per),
+                Arrays.copyOfRange(t.reconstructed, col * per, (col + 1) * per)
+            };
+            for (int row = 0; row < 3; row++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int y = 0; y < h; y++) {
+                        for (int x = 0; x < w; x++) {
+                            int target = c * (3 * h * columns * w) + (row * h + y) * (columns * w) + col * w + x;
+                            grid[target] = rows[row][c * h * w + y * w + x];
+                        }
+                    }
+                }
+            }
+        }
+        ImageCodec.writePng(file, grid, 0, new Shape(channels, 3L * h, (long) columns * w));
+    }
+}
