@@ -17,6 +17,8 @@ import java.util.Locale;
  *       scale 1/255</td></tr>
  *   <tr><td>{@code cnn}</td><td>{@link SmallCnn#builder()} defaults</td></tr>
  *   <tr><td>{@code cnn-dcwp}</td><td>{@link SmallCnn#dcwp()}</td></tr>
+ *   <tr><td>{@code cnn-camel}</td><td>{@link CamelMnistCnn}</td></tr>
+ *   <tr><td>{@code resnet50}</td><td>{@link ResNet50#create(int)} (random initialisation)</td></tr>
  *   <tr><td>{@code resnet18}</td><td>{@link ResNet18#imagenet(int)} (torchvision stem, as DisEnt
  *       and DCWP use it)</td></tr>
  *   <tr><td>{@code resnet18-small}</td><td>{@link ResNet18#small(int)}</td></tr>
@@ -26,7 +28,7 @@ public final class Backbones {
 
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES =
-            List.of("mlp", "mlp-disent", "cnn", "cnn-dcwp", "cnn-camel", "resnet18", "resnet18-small");
+            List.of("mlp", "mlp-disent", "cnn", "cnn-dcwp", "cnn-camel", "resnet18", "resnet18-small", "resnet50");
 
     private Backbones() {}
 
@@ -74,6 +76,9 @@ public final class Backbones {
             case "resnet18-small":
                 requireImage(name, inputShape, 1);
                 return ResNet18.small(numClasses);
+            case "resnet50":
+                requireImage(name, inputShape, 32);
+                return ResNet50.create(numClasses);
             default:
                 throw new IllegalArgumentException(
                         "unknown backbone '" + name + "'; known: " + NAMES);

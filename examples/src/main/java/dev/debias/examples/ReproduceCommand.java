@@ -78,9 +78,19 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--report-only", description = "only rebuild the tables from the runs present")
     private boolean reportOnly;
 
+    @Option(names = "--dataset", paramLabel = "cmnist|mnist-correlation",
+            description = "the benchmark: Colored MNIST's ratios or CAMEL's MNIST-Correlation (default: ${DEFAULT-VALUE})")
+    private String dataset = ExperimentData.COLORED_MNIST;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        if (ExperimentData.MNIST_CORRELATION.equals(dataset)) {
+            return mnistCorrelation();
+        }
+        if (!ExperimentData.COLORED_MNIST.equals(dataset)) {
+            throw new CliException("--dataset expects cmnist or mnist-correlation, got '" + dataset + "'");
+        }
         if (methods == null) {
             methods = MethodRegistry.names();
         }
@@ -113,6 +123,34 @@ public final class ReproduceCommand implements Callable<Integer> {
             tables.append(tables.length() == 0 ? "" : "\n").append(table(runs, methods, percents, seeds, reported));
         }
         String table = tables.toString();
+        System.out.print(table);
+        AtomicFiles.writeString(runs.resolve("summary.md"), table);
+        return 0;
+    }
+
+    /** MNIST-Correlation: every (method, seed) run with its dataset's presets, then the table. */
+    private Integer mnistCorrelation() throws Exception {
+        List<String> chosen = methods != null ? methods : MnistCorrelationTable.METHODS;
+        chosen.forEach(MethodRegistry::get);
+        if (!reportOnly) {
+            for (long seed : seeds) {
+                for (String method : chosen) {
+                    Path out = MnistCorrelationTable.runDir(runs, method, seed);
+                    if (Files.isRegularFile(out.resolve("metrics.json"))) {
+                        continue;
+                    }
+                    System.out.printf(Locale.ROOT, "=== %s, MNIST-Correlation, seed %d ===%n", method, seed);
+                    TrainCommand.RunSettings settings =
+                            new TrainCommand.RunSettings(
+                                    ExperimentData.MNIST_CORRELATION, 1.0, 4, seed, iterations, null, null, null, null, null,
+                                    0.5, null, null,
+                                    dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
+                                    false, Map.of());
+                    TrainCommand.train(method, settings, out, true, TrainCommand.commandLine(spec));
+                }
+            }
+        }
+        String table = MnistCorrelationTable.table(runs, chosen, seeds);
         System.out.print(table);
         AtomicFiles.writeString(runs.resolve("summary.md"), table);
         return 0;

@@ -45,7 +45,7 @@ final class RunOptions {
     @Option(names = "--valid-fraction", paramLabel = "F", description = "share of the MNIST training digits held out for validation (default: ${DEFAULT-VALUE})")
     double validationFraction = 0.1;
 
-    @Option(names = "--backbone", paramLabel = "NAME", description = "one of mlp, mlp-disent, cnn, cnn-dcwp, cnn-camel, resnet18, resnet18-small (default: the method's)")
+    @Option(names = "--backbone", paramLabel = "NAME", description = "one of mlp, mlp-disent, cnn, cnn-dcwp, cnn-camel, resnet18, resnet18-small, resnet50 (default: the method's)")
     String backbone;
 
     @Option(names = "--selection", paramLabel = "RULE", converter = SelectionConverter.class,
