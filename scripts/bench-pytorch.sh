@@ -3,7 +3,8 @@
 #
 #   scripts/bench-pytorch.sh [ITERATIONS] [THREADS] [REPEATS] [METHOD ...]
 #
-# Methods default to erm gdro lff disent dcwp (DCWP: its phase-3 step on the GateCNN). Each
+# Methods default to erm gdro lff disent dcwp (DCWP: its phase-3 step on the GateCNN); cyclegan and
+# camel (CAMEL's stage-1 and stage-2 steps, bench/pytorch/camel_bench.py) on request. Each
 # repeat runs every method once in each framework, the two sides interleaved, and the script
 # prints per method the median over the repeats with the smallest and largest run.
 # PyTorch comes from Debian (python3-torch, with OpenBLAS as the BLAS: Debian's default reference
@@ -38,7 +39,9 @@ for ((r = 1; r <= REPEATS; r++)); do
     # DisEnt is timed with its feature swap on from step 2 in both frameworks.
     extra=()
     [[ "$method" == disent ]] && extra=(--swap-start 1)
-    torch_ms=$(OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS=1 "$PY" "$ROOT/bench/pytorch/step_bench.py" --method "$method" \
+    script=step_bench.py
+    [[ "$method" == cyclegan || "$method" == camel ]] && script=camel_bench.py
+    torch_ms=$(OMP_NUM_THREADS="$THREADS" OPENBLAS_NUM_THREADS=1 "$PY" "$ROOT/bench/pytorch/$script" --method "$method" \
         --iterations "$ITERATIONS" --threads "$THREADS" | awk '/^ms_per_iteration:/ {print $2}')
     debias_ms=$(DEBIAS_JAVA_OPTS="-Xmx8g -Dai.djl.pytorch.num_threads=$THREADS -Dai.djl.pytorch.num_interop_threads=1" \
         "$ROOT/bin/debias" bench --method "$method" --iterations "$ITERATIONS" "${extra[@]}" | awk '/^ms_per_iteration:/ {print $2}')

@@ -77,7 +77,7 @@ public final class Backbones {
                 requireImage(name, inputShape, 1);
                 return ResNet18.small(numClasses);
             case "resnet50":
-                requireImage(name, inputShape, 32);
+                requireImage(name, inputShape, 1);
                 return ResNet50.create(numClasses);
             default:
                 throw new IllegalArgumentException(

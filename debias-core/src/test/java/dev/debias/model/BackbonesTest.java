@@ -46,8 +46,8 @@ class BackbonesTest {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> Backbones.create("resnet50", 10, new Shape(3, 32, 32)));
-        assertTrue(e.getMessage().contains("resnet50") && e.getMessage().contains("resnet18"));
+                        () -> Backbones.create("resnet34", 10, new Shape(3, 32, 32)));
+        assertTrue(e.getMessage().contains("resnet34") && e.getMessage().contains("resnet50"));
         e =
                 assertThrows(
                         IllegalArgumentException.class,

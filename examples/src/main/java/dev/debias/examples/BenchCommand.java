@@ -20,8 +20,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code debias bench}: times training steps of one method on Colored MNIST 1 % with the method's
- * default backbone at batch 256 on the chosen device, after a warm-up of 50 steps (of the phase
+ * {@code debias bench}: times training steps of one method on its benchmark dataset ({@link
+ * MethodEntry#benchDataset()}: Colored MNIST 1 %, MNIST-Correlation for CAMEL) with the method's
+ * default backbone at its batch size on the chosen device (or CAMEL's stage-1 CycleGAN step,
+ * {@code --method cyclegan}), after a warm-up of 50 steps (of the phase
  * {@link MethodEntry#benchPhase()} names, the other phases shortened by {@link
  * MethodEntry#benchOptions(long)}), and prints resident memory
  * (peak, and at 10 % and 100 % of the run, to show it stays flat), the arrays the model's manager
@@ -31,8 +33,11 @@ import java.util.concurrent.Callable;
         name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Times training steps (Colored MNIST 1 %%, the method's default backbone), prints memory and ms_per_iteration.")
+        description = "Times training steps (Colored MNIST 1 %%, MNIST-Correlation for camel and cyclegan; the method's default backbone), prints memory and ms_per_iteration.")
 public final class BenchCommand implements Callable<Integer> {
+
+    /** The name of CAMEL's stage-1 CycleGAN step, which is not a registered method. */
+    static final String CYCLEGAN = "cyclegan";
 
     @Spec
     private CommandSpec spec;
@@ -43,8 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", description = "timed steps after 50 warm-up steps (default: ${DEFAULT-VALUE})")
     private long iterations = 1000;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "batch size (default: ${DEFAULT-VALUE})")
-    private int batchSize = 256;
+    @Option(names = "--batch-size", paramLabel = "B", description = "batch size (default: the method's: 256, camel 100, cyclegan 25 per domain)")
+    private Integer batchSize;
 
     @Option(names = "--backbone", paramLabel = "NAME", description = "the network (default: the method's)")
     private String backbone;
@@ -52,23 +57,29 @@ public final class BenchCommand implements Callable<Integer> {
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
-        MethodEntry entry = MethodRegistry.get(method);
         if (iterations < 1) {
             throw new CliException("--iterations must be >= 1, got " + iterations);
         }
-        if (batchSize < 1) {
+        if (batchSize != null && batchSize < 1) {
             throw new CliException("--batch-size must be >= 1, got " + batchSize);
         }
-        String network = backbone != null ? backbone : entry.defaultBackbone();
+        if (CYCLEGAN.equals(method)) {
+            return CycleGanBench.run(iterations + 50, batchSize != null ? batchSize : 25);
+        }
+        MethodEntry entry = MethodRegistry.get(method);
+        int batchSize = this.batchSize != null ? this.batchSize : entry.benchBatchSize();
+        String dataset = entry.benchDataset();
+        String network = backbone != null ? backbone : ExperimentData.defaultBackbone(dataset, entry.defaultBackbone());
         long steps = iterations + 50;
         Map<String, String> options = new LinkedHashMap<>(entry.benchOptions(steps));
         options.putAll(MethodOptions.read(spec, method));
         String timedPhase = entry.benchPhase();
         long reportedSteps = timedPhase.equals(entry.reportedPhase()) ? steps : 1;
-        ExperimentData.Loaded data = ExperimentData.load(ExperimentData.COLORED_MNIST, 1.0, 4, 0, 0.1, true);
+        ExperimentData.Loaded data = ExperimentData.load(dataset, 1.0, 4, 0, 0.1, true);
         System.out.println("data: " + data.description());
-        try (GroupedSplits splits = data.splits();
+        try (data;
                 ResidentMemory rss = new ResidentMemory(200)) {
+            GroupedSplits splits = data.splits();
             GroupedArrayDataset train = splits.train();
             GroupedArrayDataset validation = splits.validation().orElseThrow();
             Shape sample = train.sampleShape();
@@ -79,8 +90,8 @@ public final class BenchCommand implements Callable<Integer> {
                     entry.create(
                             new MethodEntry.Request(
                                     training, options, 1.0,
-                                    () -> Backbones.create(network, 10, sample), new Shape(1).addAll(sample),
-                                    ExperimentData.COLORED_MNIST, data, null))) {
+                                    () -> Backbones.create(network, train.groupSpec().numClasses(), sample), new Shape(1).addAll(sample),
+                                    dataset, data, null))) {
                 trainer.fit(train, validation);
                 TrainingResult result =
                         trainer.phaseResult(timedPhase)

@@ -184,6 +184,22 @@ final class CamelMethod implements MethodEntry {
     }
 
     @Override
+    public String benchDataset() {
+        return ExperimentData.MNIST_CORRELATION;
+    }
+
+    @Override
+    public int benchBatchSize() {
+        return 100;
+    }
+
+    /** {@code bench} times stage 2; stage 1 runs one step. */
+    @Override
+    public Map<String, String> benchOptions(long steps) {
+        return Map.of("cyclegan-steps", "1");
+    }
+
+    @Override
     public List<Double> publishedColoredMnist() {
         return List.of();
     }

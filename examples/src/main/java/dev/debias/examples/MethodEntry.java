@@ -213,6 +213,24 @@ public interface MethodEntry {
     }
 
     /**
+     * Returns the dataset {@code bench} times the method on.
+     *
+     * @return a {@code --dataset} value; Colored MNIST by default
+     */
+    default String benchDataset() {
+        return ExperimentData.COLORED_MNIST;
+    }
+
+    /**
+     * Returns the batch size {@code bench} uses when {@code --batch-size} is not given.
+     *
+     * @return the batch size; 256 (the Colored MNIST presets') by default
+     */
+    default int benchBatchSize() {
+        return 256;
+    }
+
+    /**
      * Returns whether {@code demo} trains this method.
      *
      * @return true for the demo's methods

@@ -73,7 +73,11 @@ final class TransposedConvolution extends AbstractBlock {
         NDArray out = NDArrays.stack(new NDList(even, odd), 3).reshape(n, c, 2 * h, 2 * w);
         if (bias != null) {
             NDArray value = parameterStore.getValue(bias, out.getDevice(), training);
-            out = out.add(value.reshape(1, c, 1, 1));
+            // an op on the parameter lands on the model's manager: move the reshaped view to the
+            // batch's, or every forward would leave an array behind
+            NDArray shaped = value.reshape(1, c, 1, 1);
+            shaped.attach(out.getManager());
+            out = out.add(shaped);
         }
         return new NDList(out);
     }
