@@ -236,6 +236,7 @@ def main():
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=0)
+    parser.add_argument("--warmup", type=int, default=WARMUP)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -244,7 +245,7 @@ def main():
         step = cyclegan_step_fn(args.batch or 25)
     else:
         step = camel_step_fn(args.batch or 100)
-    for _ in range(WARMUP):
+    for _ in range(args.warmup):
         step()
     start = time.perf_counter()
     for _ in range(args.iterations):

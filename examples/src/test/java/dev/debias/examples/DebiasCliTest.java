@@ -91,6 +91,28 @@ class DebiasCliTest {
         return root;
     }
 
+    /** MNIST-Correlation of synthetic digits in the folder layout: two subgroups in every class. */
+    private static Path twoSubgroupDataset(Path tmp) throws Exception {
+        Path root = tmp.resolve("mnist-correlation-small");
+        try (GroupedSplits splits =
+                dev.debias.data.MnistCorrelation.builder()
+                        .optGroupSizes(new long[] {40, 10, 10, 40})
+                        .build()
+                        .generate(SyntheticDigits.generate(600, 100, 3))) {
+            ImageFolderLayout.write(root, splits);
+        }
+        return root;
+    }
+
+    @Test
+    void camelNamesAClassWithMoreThanTwoSubgroups(@TempDir Path tmp) throws Exception {
+        Object[] result = run(
+                "train", "--method", "camel", "--dataset", folderDataset(tmp).toString(), "--iterations", "2",
+                "--cyclegan-steps", "1", "--out", tmp.resolve("camel").toString(), "--quiet");
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("exactly two subgroups"), (String) result[1]);
+    }
+
     @Test
     void jttReportsHowManyConflictingSamplesItsErrorSetFound(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("jtt");
@@ -175,11 +197,14 @@ class DebiasCliTest {
     @Test
     void everyRegisteredMethodTrainsThroughTheCommandLine(@TempDir Path tmp) throws Exception {
         Path root = folderDataset(tmp);
+        Path twoSubgroups = twoSubgroupDataset(tmp);
         for (MethodEntry entry : MethodRegistry.entries()) {
             Path out = tmp.resolve(entry.name());
+            // CAMEL translates between the two subgroups of each class: Colored MNIST has ten
+            Path data = entry.name().equals("camel") ? twoSubgroups : root;
             java.util.List<String> args =
                     new java.util.ArrayList<>(java.util.List.of(
-                            "train", "--method", entry.name(), "--dataset", root.toString(), "--iterations", "6",
+                            "train", "--method", entry.name(), "--dataset", data.toString(), "--iterations", "6",
                             "--eval-every", "3", "--batch-size", "32", "--out", out.toString(), "--quiet"));
             if (entry.options().containsKey("identification-epochs")) {
                 args.addAll(java.util.List.of("--identification-epochs", "1"));
