@@ -94,9 +94,10 @@ public final class TranslateCommand implements Callable<Integer> {
         try (ExperimentData.Loaded data = ExperimentData.load(dataset, conflictPercent, 4, seed, 0.1, allowSynthetic)) {
             GroupedArrayDataset images = images(data);
             GroupSpec spec = images.groupSpec();
-            int c = label == null
-                    ? (data.translationDomains() != null ? CycleGanTrainer.ALL_CLASSES : requireLabel())
-                    : parseClass(spec);
+            if (label == null && data.translationDomains() == null) {
+                throw new CliException("--class is required on this dataset (a class index or name, or 'all')");
+            }
+            int c = label == null ? CycleGanTrainer.ALL_CLASSES : parseClass(spec);
             int a = parseAttribute(spec, from, "--from");
             int b = parseAttribute(spec, to, "--to");
             System.out.println("data: " + data.description() + ", split " + split);
@@ -151,10 +152,6 @@ public final class TranslateCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json%n", out);
         }
         return 0;
-    }
-
-    private int requireLabel() {
-        throw new CliException("--class is required on this dataset (a class index or name, or 'all')");
     }
 
     private GroupedArrayDataset images(ExperimentData.Loaded data) {
