@@ -105,6 +105,37 @@ class DebiasCliTest {
     }
 
     @Test
+    void translateWritesEveryTranslationLabelledWithItsTargetAndRefusesAFullFolder(@TempDir Path tmp) throws Exception {
+        Path data = twoSubgroupDataset(tmp);
+        Path out = tmp.resolve("translate");
+        Object[] result = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--steps", "2", "--out", out.toString(), "--quiet");
+        assertEquals(0, result[0], (String) result[1]);
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("translation.json"))).getAsJsonObject();
+        // (odd, clean) holds 5 training images
+        assertEquals(5, json.get("translatedImages").getAsInt());
+        assertEquals("1", json.get("to").getAsString());
+        assertTrue(Files.isRegularFile(out.resolve("grid.png")));
+        assertTrue(Files.isRegularFile(out.resolve("translators").resolve("translators.json")));
+        java.util.List<Path> images;
+        try (var files = Files.walk(out.resolve("translated"))) {
+            images = files.filter(p -> p.toString().endsWith(".png")).toList();
+        }
+        assertEquals(5, images.size());
+        for (Path image : images) {
+            int[] labels = ImageFolderLayout.parseLabels(image);
+            assertEquals(1, labels[0], image.toString());
+            assertEquals(1, labels[1], image.toString());
+        }
+        Object[] again = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--steps", "2", "--out", out.toString(), "--quiet");
+        assertEquals(2, again[0]);
+        assertTrue(((String) again[1]).contains("already holds files"), (String) again[1]);
+    }
+
+    @Test
     void camelNamesAClassWithMoreThanTwoSubgroups(@TempDir Path tmp) throws Exception {
         Object[] result = run(
                 "train", "--method", "camel", "--dataset", folderDataset(tmp).toString(), "--iterations", "2",
