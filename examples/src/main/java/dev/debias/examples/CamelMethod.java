@@ -63,7 +63,12 @@ final class CamelMethod implements MethodEntry {
     public DebiasTrainer create(Request request) {
         MethodOptionValues o = new MethodOptionValues(request.options());
         CamelConfig preset = CamelConfig.mnistCorrelation();
-        CamelConfig.Builder b = preset.toBuilder().setTraining(request.training().apply(preset.training()));
+        TrainingConfig stageTwo = request.training().apply(preset.training());
+        if (stageTwo.resume() && !stageTwo.checkpointDir().map(dev.debias.train.PhasedRun::hasCheckpoints).orElse(false)) {
+            // A run interrupted in stage 1 resumes there and starts stage 2 afresh.
+            stageTwo = stageTwo.toBuilder().optResume(false).build();
+        }
+        CamelConfig.Builder b = preset.toBuilder().setTraining(stageTwo);
         if (o.has("lambda-c")) {
             double lambda = o.number("lambda-c");
             if (lambda < 0) {
@@ -92,11 +97,15 @@ final class CamelMethod implements MethodEntry {
             }
             Path out = request.outputDirectory();
             if (out != null && Files.isRegularFile(out.resolve(TRANSLATORS).resolve(CycleGanTranslator.INDEX))) {
-                return CycleGanTranslator.load(out.resolve(TRANSLATORS), training.device(), false);
+                if (training.resume()) {
+                    return CycleGanTranslator.load(out.resolve(TRANSLATORS), training.device(), false);
+                }
+                throw new CliException(out.resolve(TRANSLATORS) + " holds the translators of an earlier run: resume that run,"
+                        + " reuse them with --translators, or choose another folder");
             }
             long steps = o.has("cyclegan-steps") ? o.positiveInt("cyclegan-steps") : DEFAULT_CYCLEGAN_STEPS;
             Path saved = out != null ? out.resolve(TRANSLATORS) : Files.createTempDirectory("debias-translators");
-            trainTranslators(request, steps, training, saved, out);
+            trainTranslators(request, steps, training, saved);
             try {
                 return CycleGanTranslator.load(saved, training.device(), false);
             } finally {
@@ -110,14 +119,14 @@ final class CamelMethod implements MethodEntry {
     }
 
     /** Stage 1: trains the CycleGANs and saves them as one translator folder. */
-    private static void trainTranslators(Request request, long steps, TrainingConfig stageTwo, Path saved, Path out)
+    private static void trainTranslators(Request request, long steps, TrainingConfig stageTwo, Path saved)
             throws IOException {
         GroupedArrayDataset domains = request.data().translationDomains();
         List<CycleGanTrainer> trainers = new java.util.ArrayList<>();
         try {
             CycleGanTranslator.Builder all = CycleGanTranslator.builder();
             if (domains != null) {
-                CycleGanTrainer trainer = stageOne(domains, steps, stageTwo, out, "all");
+                CycleGanTrainer trainer = stageOne(domains, steps, stageTwo, "all");
                 trainers.add(trainer);
                 trainer.fit(domains, CycleGanTrainer.ALL_CLASSES, MnistCorrelation.CLEAN, MnistCorrelation.ZIGZAG);
                 trainer.addTo(all);
@@ -129,7 +138,7 @@ final class CamelMethod implements MethodEntry {
                     if (pair == null) {
                         continue;
                     }
-                    CycleGanTrainer trainer = stageOne(train, steps, stageTwo, out, "class-" + c);
+                    CycleGanTrainer trainer = stageOne(train, steps, stageTwo, "class-" + c);
                     trainers.add(trainer);
                     trainer.fit(train, c, pair[0], pair[1]);
                     trainer.addTo(all);
@@ -141,22 +150,40 @@ final class CamelMethod implements MethodEntry {
         }
     }
 
-    private static CycleGanTrainer stageOne(GroupedArrayDataset images, long steps, TrainingConfig stageTwo, Path out, String name) {
+    private static CycleGanTrainer stageOne(GroupedArrayDataset images, long steps, TrainingConfig stageTwo, String name) {
         ai.djl.ndarray.types.Shape shape = images.sampleShape();
-        CycleGanConfig preset = shape.get(1) == 28
-                ? CycleGanConfig.mnistCorrelation(steps).toBuilder()
-                        .optAugmentation(shape.get(0) == 1 ? CycleGanConfig.Augmentation.MNIST : CycleGanConfig.Augmentation.NONE)
-                        .build()
-                : CycleGanConfig.rgb(4, steps, false);
+        CycleGanConfig preset = CycleGanConfig.forImages(shape, steps);
         TrainingConfig.Builder training = preset.training().toBuilder()
                 .optSeed(stageTwo.seed())
                 .optDevice(stageTwo.device())
                 .optProgressBar(stageTwo.progressBar());
-        if (out != null) {
-            Path dir = out.resolve("stage1").resolve(name);
+        if (stageTwo.checkpointDir().isPresent()) {
+            Path dir = stageOneCheckpoints(stageTwo.checkpointDir().get()).resolve(name);
             training.optCheckpointDir(dir).optResume(stageTwo.resume() && dev.debias.train.PhasedRun.hasCheckpoints(dir));
         }
         return new CycleGanTrainer(preset.toBuilder().setTraining(training.build()).build());
+    }
+
+    /** Stage 1's checkpoints: one folder per CycleGAN inside the run's checkpoint folder. */
+    private static Path stageOneCheckpoints(Path checkpoints) {
+        return checkpoints.resolve("stage1");
+    }
+
+    /** A run is resumable once either stage has a checkpoint. */
+    @Override
+    public boolean resumable(Path checkpoints) {
+        if (MethodEntry.super.resumable(checkpoints)) {
+            return true;
+        }
+        Path stageOne = stageOneCheckpoints(checkpoints);
+        if (!Files.isDirectory(stageOne)) {
+            return false;
+        }
+        try (var pairs = Files.list(stageOne)) {
+            return pairs.anyMatch(dev.debias.train.PhasedRun::hasCheckpoints);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + stageOne, e);
+        }
     }
 
     /** The two attributes of a class's training images, or null when the class has none. */

@@ -55,6 +55,17 @@ public interface MethodEntry {
         }
     }
 
+    /**
+     * Returns whether a run's checkpoint folder holds anything to resume ({@code reproduce}
+     * resumes such a run); {@link dev.debias.train.PhasedRun#hasCheckpoints} by default.
+     *
+     * @param checkpoints the run's checkpoint folder
+     * @return true if the run can be resumed
+     */
+    default boolean resumable(java.nio.file.Path checkpoints) {
+        return dev.debias.train.PhasedRun.hasCheckpoints(checkpoints);
+    }
+
     /** The {@code metrics.json} block of a method that reports its best test accuracy ({@link PaperReports#BEST_TEST}). */
     String REFERENCE_PROTOCOL = "referenceProtocol";
 

@@ -111,7 +111,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                                 new TrainCommand.RunSettings(
                                         ExperimentData.COLORED_MNIST, pct, 4, seed, iterations, null, null, null, null, null,
                                         VALIDATION_FRACTION, null, SELECTION,
-                                        dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
+                                        MethodRegistry.get(method).resumable(out.resolve(TrainCommand.CHECKPOINTS)),
                                         false, Map.of());
                         TrainCommand.train(method, settings, out, true, TrainCommand.commandLine(spec));
                     }
@@ -144,7 +144,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                             new TrainCommand.RunSettings(
                                     ExperimentData.MNIST_CORRELATION, 1.0, 4, seed, iterations, null, null, null, null, null,
                                     0.5, null, null,
-                                    dev.debias.train.PhasedRun.hasCheckpoints(out.resolve(TrainCommand.CHECKPOINTS)),
+                                    MethodRegistry.get(method).resumable(out.resolve(TrainCommand.CHECKPOINTS)),
                                     false, Map.of());
                     TrainCommand.train(method, settings, out, true, TrainCommand.commandLine(spec));
                 }

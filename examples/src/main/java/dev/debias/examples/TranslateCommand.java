@@ -11,11 +11,13 @@ import dev.debias.data.GroupedArrayDataset;
 import dev.debias.data.GroupedSplits;
 import dev.debias.data.ImageCodec;
 import dev.debias.data.ImageFolderLayout;
+import dev.debias.gan.cyclegan.AdversarialLoss;
 import dev.debias.gan.cyclegan.CycleGanConfig;
 import dev.debias.gan.cyclegan.CycleGanTrainer;
 import dev.debias.gan.cyclegan.CycleGanTranslator;
 import dev.debias.io.AtomicFiles;
 import dev.debias.metrics.GroupMetricsReport;
+import dev.debias.train.OptimizerConfig;
 import dev.debias.train.TrainingConfig;
 
 import java.nio.file.Files;
@@ -72,6 +74,15 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "seed (default: ${DEFAULT-VALUE})")
     private long seed;
 
+    @Option(names = "--generator-lr", paramLabel = "LR", description = "the generators' learning rate (default: the preset's)")
+    private Float generatorRate;
+
+    @Option(names = "--discriminator-lr", paramLabel = "LR", description = "the discriminators' learning rate (default: the preset's)")
+    private Float discriminatorRate;
+
+    @Option(names = "--adversarial", paramLabel = "bce|lsgan|wgan", description = "the adversarial loss (default: the preset's)")
+    private AdversarialLoss adversarial;
+
     @Option(names = "--eval-mode", description = "translate with the generators in inference mode (the reference uses training mode)")
     private boolean evalMode;
 
@@ -102,11 +113,7 @@ public final class TranslateCommand implements Callable<Integer> {
             int b = parseAttribute(spec, to, "--to");
             System.out.println("data: " + data.description() + ", split " + split);
             Shape shape = images.sampleShape();
-            CycleGanConfig preset = shape.get(1) == 28
-                    ? CycleGanConfig.mnistCorrelation(steps).toBuilder()
-                            .optAugmentation(shape.get(0) == 1 ? CycleGanConfig.Augmentation.MNIST : CycleGanConfig.Augmentation.NONE)
-                            .build()
-                    : CycleGanConfig.rgb(4, steps, false);
+            CycleGanConfig preset = configured(CycleGanConfig.forImages(shape, steps));
             TrainingConfig training = preset.training().toBuilder().optSeed(seed).optProgressBar(!quiet).build();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -152,6 +159,30 @@ public final class TranslateCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json%n", out);
         }
         return 0;
+    }
+
+    /** The preset with the learning rates and adversarial loss given on the command line. */
+    private CycleGanConfig configured(CycleGanConfig preset) {
+        CycleGanConfig.Builder builder = preset.toBuilder();
+        if (generatorRate != null) {
+            OptimizerConfig rate = preset.training().optimizer().toBuilder().optLearningRate(positive(generatorRate, "--generator-lr")).build();
+            builder.setTraining(preset.training().toBuilder().optOptimizer(rate).build());
+        }
+        if (discriminatorRate != null) {
+            builder.optDiscriminatorOptimizer(
+                    preset.discriminatorOptimizer().toBuilder().optLearningRate(positive(discriminatorRate, "--discriminator-lr")).build());
+        }
+        if (adversarial != null) {
+            builder.optAdversarialLoss(adversarial);
+        }
+        return builder.build();
+    }
+
+    private static float positive(float rate, String option) {
+        if (!(rate > 0f) || Float.isInfinite(rate)) {
+            throw new CliException(option + " must be a positive number, got " + rate);
+        }
+        return rate;
     }
 
     private GroupedArrayDataset images(ExperimentData.Loaded data) {

@@ -1,6 +1,7 @@
 package dev.debias.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
@@ -142,6 +143,36 @@ class DebiasCliTest {
                 "--cyclegan-steps", "1", "--out", tmp.resolve("camel").toString(), "--quiet");
         assertEquals(2, result[0]);
         assertTrue(((String) result[1]).contains("exactly two subgroups"), (String) result[1]);
+    }
+
+    @Test
+    void camelResumesARunStoppedBetweenItsStagesAndRefusesToTrainOverItsTranslators(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("camel");
+        String[] base = {"train", "--method", "camel", "--dataset", twoSubgroupDataset(tmp).toString(), "--iterations", "4",
+            "--eval-every", "2", "--batch-size", "8", "--cyclegan-steps", "2", "--out", out.toString(), "--quiet"};
+        assertEquals(0, run(base)[0]);
+        Path checkpoints = out.resolve(TrainCommand.CHECKPOINTS);
+        Path stageOne = checkpoints.resolve("stage1");
+        // One CycleGAN per class of the folder dataset, checkpointed inside the run's checkpoints.
+        assertTrue(dev.debias.train.PhasedRun.hasCheckpoints(stageOne.resolve("class-0")), "stage 1's checkpoints");
+        assertTrue(dev.debias.train.PhasedRun.hasCheckpoints(stageOne.resolve("class-1")), "stage 1's checkpoints");
+        // As if stopped after stage 1 and before stage 2's first checkpoint, translators not yet saved.
+        try (var parts = Files.list(checkpoints)) {
+            for (Path part : parts.filter(p -> !p.equals(stageOne)).toList()) {
+                dev.debias.io.AtomicFiles.deleteRecursively(part);
+            }
+        }
+        dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(CamelMethod.TRANSLATORS));
+        Files.delete(out.resolve("metrics.json"));
+        assertTrue(MethodRegistry.get("camel").resumable(checkpoints));
+        assertFalse(MethodRegistry.get("erm").resumable(checkpoints));
+        Object[] resumed = run(concat(base, "--resume"));
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        assertEquals(4, JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject().get("steps").getAsInt());
+        assertTrue(Files.isRegularFile(out.resolve(CamelMethod.TRANSLATORS).resolve("translators.json")));
+        Object[] fresh = run(concat(base, "--overwrite"));
+        assertEquals(2, fresh[0]);
+        assertTrue(((String) fresh[1]).contains("holds the translators of an earlier run"), (String) fresh[1]);
     }
 
     @Test
