@@ -26,7 +26,12 @@ final class MnistCorrelationTable {
     private MnistCorrelationTable() {}
 
     static Path runDir(Path runs, String method, long seed) {
-        return runs.resolve(method + "-mnist-correlation-s" + seed);
+        return runs.resolve(runPrefix(method) + seed);
+    }
+
+    /** The name of a method's run folders up to the seed. */
+    static String runPrefix(String method) {
+        return method + "-mnist-correlation-s";
     }
 
     static String table(Path runs, List<String> methods, List<Long> seeds) throws IOException {

@@ -154,6 +154,9 @@ public final class TrainCommand implements Callable<Integer> {
                 json.addProperty("steps", result.steps());
                 json.add("settings", trainer.describe());
                 json.add("data", settings.describeData());
+                if (!settings.options().isEmpty()) {
+                    json.add("methodOptions", new com.google.gson.Gson().toJsonTree(new java.util.TreeMap<>(settings.options())));
+                }
                 json.addProperty("validationSplit", settings.validationDescription(data.source()));
                 json.add("validation", new GroupMetricsReport(result.finalValidation()).toJsonObject());
                 json.add("test", new GroupMetricsReport(testMetrics).toJsonObject());

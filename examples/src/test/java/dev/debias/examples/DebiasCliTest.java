@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 class DebiasCliTest {
 
@@ -168,11 +169,31 @@ class DebiasCliTest {
         assertFalse(MethodRegistry.get("erm").resumable(checkpoints));
         Object[] resumed = run(concat(base, "--resume"));
         assertEquals(0, resumed[0], (String) resumed[1]);
-        assertEquals(4, JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject().get("steps").getAsInt());
+        JsonObject metrics = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+        assertEquals(4, metrics.get("steps").getAsInt());
+        assertEquals("2", metrics.getAsJsonObject("methodOptions").get("cyclegan-steps").getAsString());
         assertTrue(Files.isRegularFile(out.resolve(CamelMethod.TRANSLATORS).resolve("translators.json")));
         Object[] fresh = run(concat(base, "--overwrite"));
         assertEquals(2, fresh[0]);
         assertTrue(((String) fresh[1]).contains("holds the translators of an earlier run"), (String) fresh[1]);
+    }
+
+    @Test
+    void camelSeedsOfMnistCorrelationShareTheLowestSeedsTranslators(@TempDir Path runs) throws Exception {
+        Path first = MnistCorrelationTable.runDir(runs, "camel", 0);
+        Path second = MnistCorrelationTable.runDir(runs, "camel", 1);
+        Path third = MnistCorrelationTable.runDir(runs, "camel", 2);
+        assertEquals(Map.of(), ReproduceCommand.sharedTranslators(runs, "camel", first), "nothing to share yet");
+        for (Path run : List.of(third, first)) {
+            Files.createDirectories(run.resolve(CamelMethod.TRANSLATORS));
+            Files.writeString(run.resolve(CamelMethod.TRANSLATORS).resolve("translators.json"), "{}");
+        }
+        Files.createDirectories(second.resolve(CamelMethod.TRANSLATORS)); // stage 1 not finished: no index
+        assertEquals(Map.of("translators", first.resolve(CamelMethod.TRANSLATORS).toString()),
+                ReproduceCommand.sharedTranslators(runs, "camel", second));
+        assertEquals(Map.of("translators", third.resolve(CamelMethod.TRANSLATORS).toString()),
+                ReproduceCommand.sharedTranslators(runs, "camel", first), "a run never reuses its own");
+        assertEquals(Map.of(), ReproduceCommand.sharedTranslators(runs, "gdro", second));
     }
 
     @Test
