@@ -186,6 +186,34 @@ final class CamelMethod implements MethodEntry {
         }
     }
 
+    /**
+     * CAMEL's seeds share one stage 1, as in the reference (its stage-2 configurations all load
+     * one CycleGAN checkpoint): a run reuses the translators of the lowest-seed CAMEL run that has
+     * saved them, and the first run trains them.
+     */
+    @Override
+    public Map<String, String> mnistCorrelationOptions(Path runs, Path out) throws IOException {
+        if (!Files.isDirectory(runs)) {
+            return Map.of();
+        }
+        String prefix = MnistCorrelationTable.runPrefix(name());
+        try (var listing = Files.list(runs)) {
+            return listing.filter(dir -> dir.getFileName().toString().startsWith(prefix) && !dir.equals(out))
+                    .filter(dir -> Files.isRegularFile(dir.resolve(TRANSLATORS).resolve(CycleGanTranslator.INDEX)))
+                    .min(java.util.Comparator.comparingLong(dir -> seedOf(dir.getFileName().toString().substring(prefix.length()))))
+                    .map(dir -> Map.of("translators", dir.resolve(TRANSLATORS).toString()))
+                    .orElse(Map.of());
+        }
+    }
+
+    private static long seedOf(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** The two attributes of a class's training images, or null when the class has none. */
     private static int[] pairOf(GroupedArrayDataset train, int label) {
         TreeSet<Integer> attributes = new TreeSet<>();

@@ -66,6 +66,21 @@ public interface MethodEntry {
         return dev.debias.train.PhasedRun.hasCheckpoints(checkpoints);
     }
 
+    /**
+     * Returns the method options of a run of {@code reproduce --dataset mnist-correlation}, which
+     * may depend on the runs already in its folder (CAMEL's seeds share one stage 1); none by
+     * default.
+     *
+     * @param runs the folder of the runs
+     * @param out the folder of this run
+     * @return the options, by name
+     * @throws java.io.IOException if the runs cannot be read
+     */
+    default Map<String, String> mnistCorrelationOptions(java.nio.file.Path runs, java.nio.file.Path out)
+            throws java.io.IOException {
+        return Map.of();
+    }
+
     /** The {@code metrics.json} block of a method that reports its best test accuracy ({@link PaperReports#BEST_TEST}). */
     String REFERENCE_PROTOCOL = "referenceProtocol";
 

@@ -145,7 +145,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                                     ExperimentData.MNIST_CORRELATION, 1.0, 4, seed, iterations, null, null, null, null, null,
                                     0.5, null, null,
                                     MethodRegistry.get(method).resumable(out.resolve(TrainCommand.CHECKPOINTS)),
-                                    false, sharedTranslators(runs, method, out));
+                                    false, MethodRegistry.get(method).mnistCorrelationOptions(runs, out));
                     TrainCommand.train(method, settings, out, true, TrainCommand.commandLine(spec));
                 }
             }
@@ -154,35 +154,6 @@ public final class ReproduceCommand implements Callable<Integer> {
         System.out.print(table);
         AtomicFiles.writeString(runs.resolve("summary.md"), table);
         return 0;
-    }
-
-    /**
-     * CAMEL's seeds share one stage 1, as in the reference (its stage-2 configurations all load
-     * one CycleGAN checkpoint): a CAMEL run reuses the translators of the lowest-seed CAMEL run
-     * that has saved them, and the first run trains them.
-     */
-    static Map<String, String> sharedTranslators(Path runs, String method, Path out) throws java.io.IOException {
-        if (!"camel".equals(method) || !Files.isDirectory(runs)) {
-            return Map.of();
-        }
-        String prefix = MnistCorrelationTable.runPrefix(method);
-        try (var listing = Files.list(runs)) {
-            return listing.filter(dir -> dir.getFileName().toString().startsWith(prefix) && !dir.equals(out))
-                    .filter(dir -> Files.isRegularFile(dir.resolve(CamelMethod.TRANSLATORS).resolve(
-                            dev.debias.gan.cyclegan.CycleGanTranslator.INDEX)))
-                    .min(java.util.Comparator.comparingLong(
-                            dir -> parseSeed(dir.getFileName().toString().substring(prefix.length()))))
-                    .map(dir -> Map.of("translators", dir.resolve(CamelMethod.TRANSLATORS).toString()))
-                    .orElse(Map.of());
-        }
-    }
-
-    private static long parseSeed(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     static Path runDir(Path runs, String method, double pct, long seed) {

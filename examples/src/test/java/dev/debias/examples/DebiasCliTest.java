@@ -183,17 +183,17 @@ class DebiasCliTest {
         Path first = MnistCorrelationTable.runDir(runs, "camel", 0);
         Path second = MnistCorrelationTable.runDir(runs, "camel", 1);
         Path third = MnistCorrelationTable.runDir(runs, "camel", 2);
-        assertEquals(Map.of(), ReproduceCommand.sharedTranslators(runs, "camel", first), "nothing to share yet");
+        assertEquals(Map.of(), MethodRegistry.get("camel").mnistCorrelationOptions(runs, first), "nothing to share yet");
         for (Path run : List.of(third, first)) {
             Files.createDirectories(run.resolve(CamelMethod.TRANSLATORS));
             Files.writeString(run.resolve(CamelMethod.TRANSLATORS).resolve("translators.json"), "{}");
         }
         Files.createDirectories(second.resolve(CamelMethod.TRANSLATORS)); // stage 1 not finished: no index
         assertEquals(Map.of("translators", first.resolve(CamelMethod.TRANSLATORS).toString()),
-                ReproduceCommand.sharedTranslators(runs, "camel", second));
+                MethodRegistry.get("camel").mnistCorrelationOptions(runs, second));
         assertEquals(Map.of("translators", third.resolve(CamelMethod.TRANSLATORS).toString()),
-                ReproduceCommand.sharedTranslators(runs, "camel", first), "a run never reuses its own");
-        assertEquals(Map.of(), ReproduceCommand.sharedTranslators(runs, "gdro", second));
+                MethodRegistry.get("camel").mnistCorrelationOptions(runs, first), "a run never reuses its own");
+        assertEquals(Map.of(), MethodRegistry.get("gdro").mnistCorrelationOptions(runs, second));
     }
 
     @Test

@@ -81,14 +81,7 @@ public final class CycleGanConfig {
      */
     public static CycleGanConfig mnistCorrelation(long steps) {
         return builder()
-                .setTraining(
-                        TrainingConfig.builder()
-                                .setIterations(steps)
-                                .optBatchSize(25)
-                                .optOptimizer(adam(1e-3f).build())
-                                .optEvaluateEvery(Math.max(1, steps / 10))
-                                .optModelSelection(ModelSelection.LAST)
-                                .build())
+                .setTraining(training(steps, 25, adam(1e-3f).build()))
                 .optDiscriminatorOptimizer(adam(5e-5f).build())
                 .optAugmentation(Augmentation.MNIST)
                 .build();
@@ -108,14 +101,7 @@ public final class CycleGanConfig {
      */
     public static CycleGanConfig coloredDigits(long steps) {
         return builder()
-                .setTraining(
-                        TrainingConfig.builder()
-                                .setIterations(steps)
-                                .optBatchSize(25)
-                                .optOptimizer(adam(2e-4f).build())
-                                .optEvaluateEvery(Math.max(1, steps / 10))
-                                .optModelSelection(ModelSelection.LAST)
-                                .build())
+                .setTraining(training(steps, 25, adam(2e-4f).build()))
                 .optDiscriminatorOptimizer(adam(2e-4f).build())
                 .build();
     }
@@ -134,16 +120,20 @@ public final class CycleGanConfig {
         LearningRateSchedule schedule =
                 linearDecay ? LearningRateSchedule.linearDecay(steps / 2, steps) : LearningRateSchedule.constant();
         return builder()
-                .setTraining(
-                        TrainingConfig.builder()
-                                .setIterations(steps)
-                                .optBatchSize(batchSize)
-                                .optOptimizer(adam(2e-4f).optSchedule(schedule).build())
-                                .optEvaluateEvery(Math.max(1, steps / 10))
-                                .optModelSelection(ModelSelection.LAST)
-                                .build())
+                .setTraining(training(steps, batchSize, adam(2e-4f).optSchedule(schedule).build()))
                 .optDiscriminatorOptimizer(adam(2e-4f).optSchedule(schedule).build())
                 .optAugmentation(Augmentation.FLIP_CROP)
+                .build();
+    }
+
+    /** The shared settings of every preset: evaluated ten times, the last generators kept. */
+    private static TrainingConfig training(long steps, int batchSize, OptimizerConfig generators) {
+        return TrainingConfig.builder()
+                .setIterations(steps)
+                .optBatchSize(batchSize)
+                .optOptimizer(generators)
+                .optEvaluateEvery(Math.max(1, steps / 10))
+                .optModelSelection(ModelSelection.LAST)
                 .build();
     }
 
