@@ -125,6 +125,7 @@ public final class TranslateCommand implements Callable<Integer> {
                 CycleGanTranslator translator = trainer.translator(evalMode);
                 int[] sources = members(images, c, a);
                 Translations result = translate(translator, images, sources, c, a, b);
+                byte[] originals = sourceImages(images, sources);
                 JsonObject json = new JsonObject();
                 json.addProperty("dataset", data.description());
                 json.addProperty("split", split);
@@ -137,12 +138,13 @@ public final class TranslateCommand implements Callable<Integer> {
                 json.addProperty("evalModeGenerators", evalMode);
                 json.add("settings", preset.toBuilder().setTraining(training).build().describe());
                 if (ExperimentData.COLORED_MNIST.equals(dataset) && c != CycleGanTrainer.ALL_CLASSES) {
-                    json.add("quality", TranslationQuality.coloredMnist(result.translated, result.labels, b, seed));
+                    json.add("quality", TranslationQuality.coloredMnist(
+                            originals, result.translated, result.reconstructed, result.labels, b, seed));
                     System.out.println("translation quality: " + json.get("quality"));
                 }
                 Files.createDirectories(work);
                 translator.save(work.resolve("translators"));
-                writeGrid(work.resolve("grid.png"), images, sources, result);
+                writeGrid(work.resolve("grid.png"), images.sampleShape(), originals, result);
                 GroupedArrayDataset translated = GroupedArrayDataset.builder()
                         .setImages(result.translated, shape)
                         .setLabels(result.labels)
@@ -247,6 +249,16 @@ public final class TranslateCommand implements Callable<Integer> {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    private static byte[] sourceImages(GroupedArrayDataset images, int[] sources) {
+        int per = Math.toIntExact(images.sampleShape().size());
+        byte[] raw = images.rawBytes();
+        byte[] out = new byte[sources.length * per];
+        for (int k = 0; k < sources.length; k++) {
+            System.arraycopy(raw, sources[k] * per, out, k * per, per);
+        }
+        return out;
+    }
+
     private static int[] filled(int n, int value) {
         int[] a = new int[n];
         Arrays.fill(a, value);
@@ -291,18 +303,16 @@ public final class TranslateCommand implements Callable<Integer> {
     }
 
     /** Writes up to 12 columns of (original, translation, reconstruction) rows. */
-    private static void writeGrid(Path file, GroupedArrayDataset images, int[] sources, Translations t) throws java.io.IOException {
-        Shape shape = images.sampleShape();
+    private static void writeGrid(Path file, Shape shape, byte[] originals, Translations t) throws java.io.IOException {
         int channels = (int) shape.get(0);
         int h = (int) shape.get(1);
         int w = (int) shape.get(2);
         int per = channels * h * w;
-        int columns = Math.min(12, sources.length);
+        int columns = Math.min(12, t.labels.length);
         byte[] grid = new byte[channels * 3 * h * columns * w];
-        byte[] raw = images.rawBytes();
         for (int col = 0; col < columns; col++) {
             byte[][] rows = {
-                Arrays.copyOfRange(raw, sources[col] * per, (sources[col] + 1) * per),
+                Arrays.copyOfRange(originals, col * per, (col + 1) * per),
                 Arrays.copyOfRange(t.translated, col * per, (col + 1) * per),
                 Arrays.copyOfRange(t.reconstructed, col * per, (col + 1) * per)
             };
