@@ -2,8 +2,11 @@ package dev.debias.examples;
 
 import ai.djl.ndarray.types.Shape;
 
+import com.google.gson.JsonObject;
+
 import dev.debias.data.GroupedArrayDataset;
 import dev.debias.data.GroupedSplits;
+import dev.debias.examples.profile.StepProfiler;
 import dev.debias.model.Backbones;
 import dev.debias.train.DebiasTrainer;
 import dev.debias.train.ModelSelection;
@@ -14,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +31,8 @@ import java.util.concurrent.Callable;
  * {@link MethodEntry#benchPhase()} names, the other phases shortened by {@link
  * MethodEntry#benchOptions(long)}), and prints resident memory
  * (peak, and at 10 % and 100 % of the run, to show it stays flat), the arrays the model's manager
- * holds at the end, and as its last line {@code ms_per_iteration: X}.
+ * holds at the end, and as its last line {@code ms_per_iteration: X}. With {@code --profile DIR} it
+ * profiles the step instead ({@link StepProfiler}).
  */
 @Command(
         name = "bench",
@@ -54,6 +59,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backbone", paramLabel = "NAME", description = "the network (default: the method's)")
     private String backbone;
 
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description = "instead: profile the step under libtorch's profiler (runs of N and 2N timed steps, N = --iterations) "
+                    + "and write profile.md, profile.json and the traces into DIR (absent or empty)")
+    private Path profile;
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
@@ -63,14 +75,36 @@ public final class BenchCommand implements Callable<Integer> {
         if (batchSize != null && batchSize < 1) {
             throw new CliException("--batch-size must be >= 1, got " + batchSize);
         }
+        if (!CYCLEGAN.equals(method)) {
+            MethodRegistry.get(method);
+        }
+        if (profile == null) {
+            run(iterations);
+            return 0;
+        }
+        OutputFolders.requireAbsentOrEmpty(profile, "--profile");
+        JsonObject report = StepProfiler.profile(profile, iterations, method + (backbone != null ? ", " + backbone : ""), this::run);
+        System.out.printf(
+                Locale.ROOT,
+                "profile: %.3f ms wall, %.1f native ops, %.3f ms native self time per step under the profiler; wrote %s%n",
+                report.get("wallMillis").getAsDouble(),
+                report.get("nativeOps").getAsDouble(),
+                report.get("nativeSelfMillis").getAsDouble(),
+                profile.resolve("profile.md"));
+        return 0;
+    }
+
+    /** Runs the benchmark with {@code timed} steps after the warm-up and prints its lines. */
+    private void run(long timed) throws Exception {
+        long steps = timed + 50;
         if (CYCLEGAN.equals(method)) {
-            return CycleGanBench.run(iterations + 50, batchSize != null ? batchSize : 25);
+            CycleGanBench.run(steps, batchSize != null ? batchSize : 25);
+            return;
         }
         MethodEntry entry = MethodRegistry.get(method);
         int batchSize = this.batchSize != null ? this.batchSize : entry.benchBatchSize();
         String dataset = entry.benchDataset();
         String network = backbone != null ? backbone : ExperimentData.defaultBackbone(dataset, entry.defaultBackbone());
-        long steps = iterations + 50;
         Map<String, String> options = new LinkedHashMap<>(entry.benchOptions(steps));
         options.putAll(MethodOptions.read(spec, method));
         String timedPhase = entry.benchPhase();
@@ -115,6 +149,5 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
             }
         }
-        return 0;
     }
 }

@@ -17,7 +17,7 @@ final class CycleGanBench {
 
     private CycleGanBench() {}
 
-    static int run(long steps, int batchSize) throws Exception {
+    static void run(long steps, int batchSize) throws Exception {
         try (ExperimentData.Loaded data = ExperimentData.load(ExperimentData.MNIST_CORRELATION, 1.0, 4, 0, 0.5, true);
                 ResidentMemory rss = new ResidentMemory(200)) {
             System.out.println("data: " + data.description() + ", CycleGAN domains clean / zigzag");
@@ -38,6 +38,5 @@ final class CycleGanBench {
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
             }
         }
-        return 0;
     }
 }

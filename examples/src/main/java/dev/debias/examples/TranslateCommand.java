@@ -101,7 +101,7 @@ public final class TranslateCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new CliException("--steps must be >= 1, got " + steps);
         }
-        requireEmpty(out);
+        OutputFolders.requireAbsentOrEmpty(out, "--out");
         try (ExperimentData.Loaded data = ExperimentData.load(dataset, conflictPercent, 4, seed, 0.1, allowSynthetic)) {
             GroupedArrayDataset images = images(data);
             GroupSpec spec = images.groupSpec();
@@ -225,18 +225,6 @@ public final class TranslateCommand implements Callable<Integer> {
             // reported below
         }
         throw new CliException(option + " '" + value + "' is none of " + names);
-    }
-
-    private static void requireEmpty(Path dir) throws java.io.IOException {
-        if (Files.isDirectory(dir)) {
-            try (var listing = Files.list(dir)) {
-                if (listing.findAny().isPresent()) {
-                    throw new CliException("--out " + dir + " already holds files; give an absent or empty folder");
-                }
-            }
-        } else if (Files.exists(dir)) {
-            throw new CliException("--out " + dir + " is a file, not a folder");
-        }
     }
 
     private static int[] members(GroupedArrayDataset images, int label, int attribute) {
