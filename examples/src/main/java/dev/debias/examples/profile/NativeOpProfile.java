@@ -25,8 +25,9 @@ import java.util.Map;
  * on the same thread (an {@code aten::matmul} that calls {@code aten::mm} keeps only its own
  * dispatch time); the sum of the self times is the time spent in native operations. An
  * operation is top level when no other operation on its thread encloses it: on the training
- * thread these are the operations Java called, on libtorch's autograd threads the backward
- * functions.
+ * thread these are the operations Java called and those DJL's native helpers call one after
+ * another inside one JNI call (its fused Adam update is some ten operations per parameter), on
+ * libtorch's autograd threads the backward functions.
  */
 public final class NativeOpProfile {
 

@@ -183,7 +183,7 @@ public final class StepProfiler {
         row(md, "wall time", "%.3f ms", r.get("wallMillis").getAsDouble());
         row(md, "CPU time, all threads", "%.3f ms", r.get("cpuMillis").getAsDouble());
         row(md, "native operations", "%.1f", r.get("nativeOps").getAsDouble());
-        row(md, "of them top level (called from Java, or backward functions)", "%.1f", r.get("topLevelNativeOps").getAsDouble());
+        row(md, "of them top level (not inside another operation)", "%.1f", r.get("topLevelNativeOps").getAsDouble());
         row(md, "native self time, all operations", "%.3f ms", r.get("nativeSelfMillis").getAsDouble());
         row(md, "allocated on the training thread", "%.1f kB", r.get("allocatedKbTrainingThread").getAsDouble());
         row(md, "garbage collection", "%.3f ms", r.get("gcMillis").getAsDouble());
