@@ -94,12 +94,11 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the benchmark with {@code timed} steps after the warm-up and prints its lines. */
-    private void run(long timed) throws Exception {
+    /** Runs the benchmark with {@code timed} steps after the warm-up, prints its lines, returns ms per step. */
+    private double run(long timed) throws Exception {
         long steps = timed + 50;
         if (CYCLEGAN.equals(method)) {
-            CycleGanBench.run(steps, batchSize != null ? batchSize : 25);
-            return;
+            return CycleGanBench.run(steps, batchSize != null ? batchSize : 25);
         }
         MethodEntry entry = MethodRegistry.get(method);
         int batchSize = this.batchSize != null ? this.batchSize : entry.benchBatchSize();
@@ -147,6 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
                         rss.atFraction(1.0) / 1024.0);
                 System.out.printf(Locale.ROOT, "arrays held by the model's manager: %d%n", arrays);
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
+                return result.timing().millisPerStep();
             }
         }
     }

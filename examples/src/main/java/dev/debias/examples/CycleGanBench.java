@@ -17,7 +17,7 @@ final class CycleGanBench {
 
     private CycleGanBench() {}
 
-    static void run(long steps, int batchSize) throws Exception {
+    static double run(long steps, int batchSize) throws Exception {
         try (ExperimentData.Loaded data = ExperimentData.load(ExperimentData.MNIST_CORRELATION, 1.0, 4, 0, 0.5, true);
                 ResidentMemory rss = new ResidentMemory(200)) {
             System.out.println("data: " + data.description() + ", CycleGAN domains clean / zigzag");
@@ -36,6 +36,7 @@ final class CycleGanBench {
                         ResidentMemory.peakKb() / 1024.0, rss.atFraction(0.1) / 1024.0, rss.atFraction(1.0) / 1024.0);
                 System.out.printf(Locale.ROOT, "arrays held by the generator's manager: %d%n", arrays);
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
+                return result.timing().millisPerStep();
             }
         }
     }

@@ -30,6 +30,7 @@ class BenchProfileTest {
             double calls = ops.getAsJsonObject(op).get("calls").getAsDouble();
             assertEquals(Math.rint(calls), calls, 1e-9, op + " runs a whole number of times per step");
         }
+        assertTrue(report.get("stepMillisWithoutProfiler").getAsDouble() > 0);
         assertTrue(report.get("topLevelNativeOps").getAsDouble() < report.get("nativeOps").getAsDouble());
         assertTrue(Files.readString(out.resolve("profile.md")).contains("| `aten::addmm` | 4.0 |"));
     }

@@ -17,13 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Profiles a benchmark's training step: runs it once to warm the process up, then twice under
+ * Profiles a benchmark's training step: runs it once without the profiler (which also warms the
+ * process up), then twice under
  * libtorch's profiler, with {@code n} and with {@code 2n} timed steps, and divides the difference of the two runs by {@code n}, so that
  * everything the two runs share (data, set-up, warm-up, the shortened other phases, the final
  * evaluation) cancels and what is left is one step: the calls and self time of every native
  * operation, the CPU time of every kind of thread, the bytes the training thread allocated, the
  * garbage collector's time, and the wall time (all under the profiler, whose own cost per
- * operation makes the step slower than {@code bench} measures it without). Counts cancel exactly;
+ * operation makes the step slower than {@code bench} measures it without; the first, unprofiled
+ * run gives that time, to compare). Counts cancel exactly;
  * times of what both runs share cancel only up to their run-to-run spread, so {@code n} should
  * be in the hundreds for the times to mean something. PyTorch engine only.
  */
@@ -37,9 +39,10 @@ public final class StepProfiler {
          * Runs the benchmark.
          *
          * @param timedSteps the steps of the timed phase after its warm-up
+         * @return the mean time of a timed step, in milliseconds
          * @throws Exception if the run fails
          */
-        void run(long timedSteps) throws Exception;
+        double run(long timedSteps) throws Exception;
     }
 
     /** The process-wide counters read before and after a run. */
@@ -63,11 +66,8 @@ public final class StepProfiler {
         }
     }
 
-    /** One profiled run: its trace and the counters' growth. */
-    private record Run(NativeOpProfile ops, Counters before, Counters after) {}
-
-    /** The timed steps of the unprofiled run before the two profiled ones. */
-    private static final long WARM_UP_STEPS = 20;
+    /** One profiled run: its trace, the counters' growth and its mean step time. */
+    private record Run(NativeOpProfile ops, Counters before, Counters after, double stepMillis) {}
 
     private StepProfiler() {}
 
@@ -95,11 +95,14 @@ public final class StepProfiler {
         AtomicFiles.writeDirectory(out, dir -> {
             try {
                 // one unprofiled run first, so class loading, JIT compilation and caches filled
-                // once per process fall into neither of the two compared runs
-                bench.run(Math.min(steps, WARM_UP_STEPS));
+                // once per process fall into neither of the two compared runs; its step time is
+                // the step's time without the profiler
+                double unprofiled = bench.run(steps);
                 Run shorter = profiled(bench, steps, dir.resolve("trace-n.json"));
                 Run longer = profiled(bench, 2 * steps, dir.resolve("trace-2n.json"));
                 report[0] = perStep(title, steps, shorter, longer);
+                report[0].addProperty("stepMillisWithoutProfiler", unprofiled);
+                report[0].addProperty("stepMillisUnderProfiler", longer.stepMillis());
                 AtomicFiles.writeString(dir.resolve("profile.json"), GSON.toJson(report[0]) + "\n");
                 AtomicFiles.writeString(dir.resolve("profile.md"), markdown(report[0], longer.ops().perStepBeyond(shorter.ops(), steps)));
             } catch (IOException | RuntimeException e) {
@@ -117,13 +120,14 @@ public final class StepProfiler {
         System.gc();
         Counters before = Counters.now();
         JniUtils.startProfile(false, false, false);
+        double stepMillis;
         try {
-            bench.run(steps);
+            stepMillis = bench.run(steps);
         } finally {
             JniUtils.stopProfile(trace.toString());
         }
         Counters after = Counters.now();
-        return new Run(NativeOpProfile.read(trace), before, after);
+        return new Run(NativeOpProfile.read(trace), before, after, stepMillis);
     }
 
     private static JsonObject perStep(String title, long steps, Run shorter, Run longer) {
@@ -180,7 +184,9 @@ public final class StepProfiler {
                         + "(which adds its own cost to every operation).%n%n",
                 r.get("stepsN").getAsLong(), 2 * r.get("stepsN").getAsLong()));
         md.append(String.format(Locale.ROOT, "| figure | per step |%n|---|---:|%n"));
-        row(md, "wall time", "%.3f ms", r.get("wallMillis").getAsDouble());
+        row(md, "step time without the profiler (`bench`'s, first run)", "%.3f ms", r.get("stepMillisWithoutProfiler").getAsDouble());
+        row(md, "step time under the profiler (`bench`'s, run of 2n)", "%.3f ms", r.get("stepMillisUnderProfiler").getAsDouble());
+        row(md, "wall time, difference of the runs", "%.3f ms", r.get("wallMillis").getAsDouble());
         row(md, "CPU time, all threads", "%.3f ms", r.get("cpuMillis").getAsDouble());
         row(md, "native operations", "%.1f", r.get("nativeOps").getAsDouble());
         row(md, "of them top level (not inside another operation)", "%.1f", r.get("topLevelNativeOps").getAsDouble());
