@@ -83,6 +83,9 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--adversarial", paramLabel = "bce|lsgan|wgan", description = "the adversarial loss (default: the preset's)")
     private AdversarialLoss adversarial;
 
+    @Option(names = "--augmentation", paramLabel = "none|mnist|flip_crop", description = "the augmentation of the training images (default: the preset's)")
+    private CycleGanConfig.Augmentation augmentation;
+
     @Option(names = "--eval-mode", description = "translate with the generators in inference mode (the reference uses training mode)")
     private boolean evalMode;
 
@@ -163,7 +166,7 @@ public final class TranslateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The preset with the learning rates and adversarial loss given on the command line. */
+    /** The preset with the learning rates, adversarial loss and augmentation given on the command line. */
     private CycleGanConfig configured(CycleGanConfig preset) {
         CycleGanConfig.Builder builder = preset.toBuilder();
         if (generatorRate != null) {
@@ -176,6 +179,9 @@ public final class TranslateCommand implements Callable<Integer> {
         }
         if (adversarial != null) {
             builder.optAdversarialLoss(adversarial);
+        }
+        if (augmentation != null) {
+            builder.optAugmentation(augmentation);
         }
         return builder.build();
     }
