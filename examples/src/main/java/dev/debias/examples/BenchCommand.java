@@ -63,8 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--profile",
             paramLabel = "DIR",
             description = "instead: profile the step under libtorch's profiler (runs of N and 2N timed steps, N = --iterations) "
-                    + "and write profile.md, profile.json and the traces into DIR (absent or empty)")
+                    + "and write profile.md and profile.json into DIR (absent or empty)")
     private Path profile;
+
+    @Option(names = "--keep-traces", description = "with --profile: keep libtorch's two traces (large) beside the report")
+    private boolean keepTraces;
 
     /** {@inheritDoc} */
     @Override
@@ -83,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         OutputFolders.requireAbsentOrEmpty(profile, "--profile");
-        JsonObject report = StepProfiler.profile(profile, iterations, method + (backbone != null ? ", " + backbone : ""), this::run);
+        JsonObject report = StepProfiler.profile(
+                profile, iterations, method + (backbone != null ? ", " + backbone : ""), keepTraces, this::run);
         System.out.printf(
                 Locale.ROOT,
                 "profile: %.3f ms wall, %.1f native ops, %.3f ms native self time per step under the profiler; wrote %s%n",

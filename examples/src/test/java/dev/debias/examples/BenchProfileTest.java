@@ -33,6 +33,7 @@ class BenchProfileTest {
         assertTrue(report.get("stepMillisWithoutProfiler").getAsDouble() > 0);
         assertTrue(report.get("topLevelNativeOps").getAsDouble() < report.get("nativeOps").getAsDouble());
         assertTrue(Files.readString(out.resolve("profile.md")).contains("| `aten::addmm` | 4.0 |"));
+        assertTrue(Files.notExists(out.resolve("trace-2n.json")), "the traces go unless --keep-traces");
     }
 
     @Test

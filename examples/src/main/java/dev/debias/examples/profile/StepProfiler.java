@@ -12,6 +12,7 @@ import dev.debias.io.AtomicFiles;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -72,18 +73,19 @@ public final class StepProfiler {
     private StepProfiler() {}
 
     /**
-     * Profiles a benchmark and writes {@code profile.md}, {@code profile.json} and the two traces
-     * ({@code trace-n.json}, {@code trace-2n.json}, for {@code chrome://tracing}) into a folder,
-     * which appears complete or not at all.
+     * Profiles a benchmark and writes {@code profile.md}, {@code profile.json} and, if asked, the
+     * two traces ({@code trace-n.json}, {@code trace-2n.json}, for {@code chrome://tracing}; large)
+     * into a folder, which appears complete or not at all.
      *
      * @param out the folder to write (absent or empty; the caller checks)
      * @param steps {@code n}, the timed steps of the shorter run
      * @param title what was profiled, for the report's heading
+     * @param keepTraces whether the traces stay in the folder
      * @param bench the benchmark
      * @return the per-step figures written to {@code profile.json}
      * @throws Exception if a run fails or the folder cannot be written
      */
-    public static JsonObject profile(Path out, long steps, String title, Bench bench) throws Exception {
+    public static JsonObject profile(Path out, long steps, String title, boolean keepTraces, Bench bench) throws Exception {
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
@@ -105,6 +107,10 @@ public final class StepProfiler {
                 report[0].addProperty("stepMillisUnderProfiler", longer.stepMillis());
                 AtomicFiles.writeString(dir.resolve("profile.json"), GSON.toJson(report[0]) + "\n");
                 AtomicFiles.writeString(dir.resolve("profile.md"), markdown(report[0], longer.ops().perStepBeyond(shorter.ops(), steps)));
+                if (!keepTraces) {
+                    Files.delete(dir.resolve("trace-n.json"));
+                    Files.delete(dir.resolve("trace-2n.json"));
+                }
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
