@@ -79,7 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliException("--batch-size must be >= 1, got " + batchSize);
         }
         if (!CYCLEGAN.equals(method)) {
-            MethodRegistry.get(method);
+            MethodRegistry.get(method); // an unknown method fails here, before any folder is made
         }
         if (profile == null) {
             run(iterations);
@@ -90,10 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
                 profile, iterations, method + (backbone != null ? ", " + backbone : ""), keepTraces, this::run);
         System.out.printf(
                 Locale.ROOT,
-                "profile: %.3f ms wall, %.1f native ops, %.3f ms native self time per step under the profiler; wrote %s%n",
-                report.get("wallMillis").getAsDouble(),
+                "profile: %.3f ms per step without the profiler, %.3f ms under it, %.1f native ops per step; wrote %s%n",
+                report.get("stepMillisWithoutProfiler").getAsDouble(),
+                report.get("stepMillisUnderProfiler").getAsDouble(),
                 report.get("nativeOps").getAsDouble(),
-                report.get("nativeSelfMillis").getAsDouble(),
                 profile.resolve("profile.md"));
         return 0;
     }

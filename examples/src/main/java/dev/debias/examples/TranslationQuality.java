@@ -75,21 +75,17 @@ final class TranslationQuality {
         for (int i = 0; i < n; i++) {
             float[] rgb = new float[3];
             int base = i * 3 * PLANE;
-            double brightest = 0;
+            int[] sums = new int[PLANE];
+            int brightest = 0;
             for (int p = 0; p < PLANE; p++) {
-                double sum = 0;
                 for (int c = 0; c < 3; c++) {
-                    sum += translated[base + c * PLANE + p] & 0xff;
+                    sums[p] += translated[base + c * PLANE + p] & 0xff;
                 }
-                brightest = Math.max(brightest, sum);
+                brightest = Math.max(brightest, sums[p]);
             }
             int count = 0;
             for (int p = 0; p < PLANE; p++) {
-                double sum = 0;
-                for (int c = 0; c < 3; c++) {
-                    sum += translated[base + c * PLANE + p] & 0xff;
-                }
-                if (brightest > 0 && sum >= FOREGROUND * brightest) {
+                if (brightest > 0 && sums[p] >= FOREGROUND * brightest) {
                     for (int c = 0; c < 3; c++) {
                         rgb[c] += (translated[base + c * PLANE + p] & 0xff) / 255f;
                     }

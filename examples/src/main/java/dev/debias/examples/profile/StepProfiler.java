@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Profiles a benchmark's training step: runs it once without the profiler (which also warms the
@@ -70,6 +71,8 @@ public final class StepProfiler {
     /** One profiled run: its trace, the counters' growth and its mean step time. */
     private record Run(NativeOpProfile ops, Counters before, Counters after, double stepMillis) {}
 
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
     private StepProfiler() {}
 
     /**
@@ -102,11 +105,12 @@ public final class StepProfiler {
                 double unprofiled = bench.run(steps);
                 Run shorter = profiled(bench, steps, dir.resolve("trace-n.json"));
                 Run longer = profiled(bench, 2 * steps, dir.resolve("trace-2n.json"));
-                report[0] = perStep(title, steps, shorter, longer);
+                NativeOpProfile ops = longer.ops().perStepBeyond(shorter.ops(), steps);
+                report[0] = perStep(title, steps, ops, shorter, longer);
                 report[0].addProperty("stepMillisWithoutProfiler", unprofiled);
                 report[0].addProperty("stepMillisUnderProfiler", longer.stepMillis());
                 AtomicFiles.writeString(dir.resolve("profile.json"), GSON.toJson(report[0]) + "\n");
-                AtomicFiles.writeString(dir.resolve("profile.md"), markdown(report[0], longer.ops().perStepBeyond(shorter.ops(), steps)));
+                AtomicFiles.writeString(dir.resolve("profile.md"), markdown(report[0], ops));
                 if (!keepTraces) {
                     Files.delete(dir.resolve("trace-n.json"));
                     Files.delete(dir.resolve("trace-2n.json"));
@@ -119,8 +123,6 @@ public final class StepProfiler {
         });
         return report[0];
     }
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private static Run profiled(Bench bench, long steps, Path trace) throws Exception {
         System.gc();
@@ -136,8 +138,7 @@ public final class StepProfiler {
         return new Run(NativeOpProfile.read(trace), before, after, stepMillis);
     }
 
-    private static JsonObject perStep(String title, long steps, Run shorter, Run longer) {
-        NativeOpProfile ops = longer.ops().perStepBeyond(shorter.ops(), steps);
+    private static JsonObject perStep(String title, long steps, NativeOpProfile ops, Run shorter, Run longer) {
         NativeOpProfile.OpTotals total = ops.total();
         JsonObject json = new JsonObject();
         json.addProperty("profiled", title);
@@ -178,7 +179,7 @@ public final class StepProfiler {
         return json;
     }
 
-    private static long growth(Run run, java.util.function.ToLongFunction<Counters> counter) {
+    private static long growth(Run run, ToLongFunction<Counters> counter) {
         return counter.applyAsLong(run.after()) - counter.applyAsLong(run.before());
     }
 
