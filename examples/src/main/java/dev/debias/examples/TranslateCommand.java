@@ -17,8 +17,10 @@ import dev.debias.gan.cyclegan.CycleGanTrainer;
 import dev.debias.gan.cyclegan.CycleGanTranslator;
 import dev.debias.io.AtomicFiles;
 import dev.debias.metrics.GroupMetricsReport;
+import dev.debias.train.HistoryFiles;
 import dev.debias.train.OptimizerConfig;
 import dev.debias.train.TrainingConfig;
+import dev.debias.train.TrainingResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +125,7 @@ public final class TranslateCommand implements Callable<Integer> {
             Path work = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
             try (CycleGanTrainer trainer = new CycleGanTrainer(preset.toBuilder().setTraining(training).build())) {
                 long started = System.nanoTime();
-                trainer.fit(images, c, a, b);
+                TrainingResult history = trainer.fit(images, c, a, b);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 CycleGanTranslator translator = trainer.translator(evalMode);
                 int[] sources = members(images, c, a);
@@ -156,12 +158,13 @@ public final class TranslateCommand implements Callable<Integer> {
                         .build();
                 ImageFolderLayout.write(work.resolve("translated"), new GroupedSplits(translated, null, null));
                 GroupMetricsReport.writeJson(work.resolve("translation.json"), json);
+                HistoryFiles.write(work, history.history());
                 AtomicFiles.deleteRecursively(out);
                 Files.move(work, out);
             } finally {
                 AtomicFiles.deleteRecursively(work);
             }
-            System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json%n", out);
+            System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json, history.csv%n", out);
         }
         return 0;
     }
