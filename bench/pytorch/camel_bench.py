@@ -24,6 +24,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_profile import print_profile
+
 WARMUP = 50
 
 
@@ -237,6 +239,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=0)
     parser.add_argument("--warmup", type=int, default=WARMUP)
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of timing: self CPU time per native operation and step, from torch.profiler")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -247,6 +251,9 @@ def main():
         step = camel_step_fn(args.batch or 100)
     for _ in range(args.warmup):
         step()
+    if args.profile:
+        print_profile(step, args.iterations)
+        return
     start = time.perf_counter()
     for _ in range(args.iterations):
         step()

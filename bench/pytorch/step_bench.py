@@ -26,6 +26,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_profile import print_profile
+
 N_TRAIN = 54_000
 CLASSES = 10
 BATCH = 256
@@ -328,6 +330,8 @@ def main():
     parser.add_argument('--method', choices=sorted(METHODS), required=True)
     parser.add_argument('--iterations', type=int, default=1000)
     parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--profile', action='store_true',
+                        help='instead of timing: self CPU time per native operation and step, from torch.profiler')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     generator = torch.Generator().manual_seed(0)
@@ -335,6 +339,9 @@ def main():
     trainer = METHODS[args.method](make_data(generator), generator)
     for _ in range(WARMUP):
         trainer.step()
+    if args.profile:
+        print_profile(trainer.step, args.iterations)
+        return
     start = time.perf_counter()
     for _ in range(args.iterations):
         trainer.step()

@@ -19,15 +19,15 @@ import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
- * Profiles a benchmark's training step: runs it once without the profiler (which also warms the
+ * Profiles a benchmark's training step: runs it once without the profiler (which warms the
  * process up), then twice under
  * libtorch's profiler, with {@code n} and with {@code 2n} timed steps, and divides the difference of the two runs by {@code n}, so that
  * everything the two runs share (data, set-up, warm-up, the shortened other phases, the final
  * evaluation) cancels and what is left is one step: the calls and self time of every native
  * operation, the CPU time of every kind of thread, the bytes the training thread allocated, the
  * garbage collector's time, and the wall time (all under the profiler, whose own cost per
- * operation makes the step slower than {@code bench} measures it without; the first, unprofiled
- * run gives that time, to compare). Counts cancel exactly;
+ * operation makes the step slower than {@code bench} measures it without; a last, unprofiled
+ * run, in the warmed process, gives that time, to compare). Counts cancel exactly;
  * times of what both runs share cancel only up to their run-to-run spread, so {@code n} should
  * be in the hundreds for the times to mean something. PyTorch engine only.
  */
@@ -100,11 +100,13 @@ public final class StepProfiler {
         AtomicFiles.writeDirectory(out, dir -> {
             try {
                 // one unprofiled run first, so class loading, JIT compilation and caches filled
-                // once per process fall into neither of the two compared runs; its step time is
-                // the step's time without the profiler
-                double unprofiled = bench.run(steps);
+                // once per process fall into neither of the two compared runs; the step's time
+                // without the profiler comes from a last run in the warmed process (the first
+                // run's is up to 15 % slower on CAMEL's step)
+                bench.run(steps);
                 Run shorter = profiled(bench, steps, dir.resolve("trace-n.json"));
                 Run longer = profiled(bench, 2 * steps, dir.resolve("trace-2n.json"));
+                double unprofiled = bench.run(steps);
                 NativeOpProfile ops = longer.ops().perStepBeyond(shorter.ops(), steps);
                 report[0] = perStep(title, steps, ops, shorter, longer);
                 report[0].addProperty("stepMillisWithoutProfiler", unprofiled);
