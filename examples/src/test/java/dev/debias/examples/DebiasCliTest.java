@@ -120,6 +120,9 @@ class DebiasCliTest {
         assertEquals("1", json.get("to").getAsString());
         assertTrue(Files.isRegularFile(out.resolve("grid.png")));
         assertTrue(Files.isRegularFile(out.resolve("translators").resolve("translators.json")));
+        java.util.List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertTrue(history.get(0).contains("term.cycle") && history.get(0).contains("term.discriminator"), history.get(0));
+        assertTrue(history.size() >= 2 && history.get(history.size() - 1).startsWith("cyclegan,2,"), history.toString());
         java.util.List<Path> images;
         try (var files = Files.walk(out.resolve("translated"))) {
             images = files.filter(p -> p.toString().endsWith(".png")).toList();
