@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The differences between the benchmarks separate the parts of an operation's cost: {@link
  * #addInPlace} is a JNI call into libtorch's dispatcher without a new tensor; {@link #add} adds the
  * allocation of the result and its Java wrapper (registered with, and closed from, a manager);
- * {@link #addScalar} the wrapping of a Java scalar into a tensor, which libtorch does for every
- * {@code mul(2f)}-style call; {@link #subManager} is the cost of one memory scope, which every
+ * {@link #addScalar} the scalar operand, which DJL's {@code add(Number)}-style calls first turn
+ * into a tensor of their own (a second native call); {@link #subManager} is the cost of one memory scope, which every
  * training step opens and closes once.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -83,7 +83,7 @@ public class NativeOpBenchmark {
     /**
      * An add of two one-element arrays into a new array, closed at once.
      *
-     * @return the sum's first element (so the work is not eliminated)
+     * @return the closed sum (returned so the work is not eliminated)
      */
     @Benchmark
     public NDArray add() {

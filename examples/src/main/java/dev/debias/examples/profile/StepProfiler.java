@@ -101,8 +101,7 @@ public final class StepProfiler {
             try {
                 // one unprofiled run first, so class loading, JIT compilation and caches filled
                 // once per process fall into neither of the two compared runs; the step's time
-                // without the profiler comes from a last run in the warmed process (the first
-                // run's is up to 15 % slower on CAMEL's step)
+                // without the profiler comes from a last run in the warmed process
                 bench.run(steps);
                 Run shorter = profiled(bench, steps, dir.resolve("trace-n.json"));
                 Run longer = profiled(bench, 2 * steps, dir.resolve("trace-2n.json"));
