@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -150,10 +151,20 @@ public final class ReproduceCommand implements Callable<Integer> {
                 }
             }
         }
-        String table = MnistCorrelationTable.table(runs, chosen, seeds);
+        // summary.md is the folder's table: every finished run of the protocol's methods and seeds
+        // and of those asked for, so that running the seeds one at a time keeps the earlier ones.
+        String table =
+                MnistCorrelationTable.table(
+                        runs, union(MnistCorrelationTable.METHODS, chosen), union(MnistCorrelationTable.SEEDS, seeds));
         System.out.print(table);
         AtomicFiles.writeString(runs.resolve("summary.md"), table);
         return 0;
+    }
+
+    private static <T> List<T> union(List<T> first, List<T> second) {
+        LinkedHashSet<T> all = new LinkedHashSet<>(first);
+        all.addAll(second);
+        return new ArrayList<>(all);
     }
 
     static Path runDir(Path runs, String method, double pct, long seed) {

@@ -281,6 +281,25 @@ class DebiasCliTest {
     }
 
     @Test
+    void mnistCorrelationSummaryKeepsTheSeedsOfEarlierRuns(@TempDir Path runs) throws Exception {
+        // ERM seeds 0 and 1 finished in separate invocations; asking for seed 1 alone must not drop seed 0.
+        double[][] accuracies = {{0.60, 0.20}, {0.62, 0.10}};
+        for (int seed = 0; seed < 2; seed++) {
+            String test = "{\"averageAccuracy\": " + accuracies[seed][0] + ", \"worstGroupAccuracy\": "
+                    + accuracies[seed][1] + ", \"subgroupGap\": 0.5}";
+            Path dir = Files.createDirectories(runs.resolve("erm-mnist-correlation-s" + seed));
+            Files.writeString(dir.resolve("metrics.json"), "{\"test\": " + test + ", \"selection\": {\"test\": " + test + "}}");
+        }
+        Object[] result =
+                run("reproduce", "--dataset", "mnist-correlation", "--runs", runs.toString(), "--methods", "erm",
+                        "--seeds", "1", "--report-only");
+        assertEquals(0, result[0], (String) result[1]);
+        String summary = Files.readString(runs.resolve("summary.md"));
+        assertTrue(summary.contains("| erm | 61.0 ± 1.4 (2) | 15.0 ± 7.1 (2) | 50.0 ± 0.0 (2) |"), summary);
+        assertTrue(summary.contains("| camel | — | — | — |"), summary);
+    }
+
+    @Test
     void everyRegisteredMethodTrainsThroughTheCommandLine(@TempDir Path tmp) throws Exception {
         Path root = folderDataset(tmp);
         Path twoSubgroups = twoSubgroupDataset(tmp);
