@@ -23,9 +23,6 @@ final class MnistCorrelationTable {
     /** The methods of the table. */
     static final List<String> METHODS = List.of("erm", "gdro", "camel");
 
-    /** The seeds of the protocol. */
-    static final List<Long> SEEDS = List.of(0L, 1L, 2L);
-
     private MnistCorrelationTable() {}
 
     static Path runDir(Path runs, String method, long seed) {

@@ -287,7 +287,7 @@ class DebiasCliTest {
         for (int seed = 0; seed < 2; seed++) {
             String test = "{\"averageAccuracy\": " + accuracies[seed][0] + ", \"worstGroupAccuracy\": "
                     + accuracies[seed][1] + ", \"subgroupGap\": 0.5}";
-            Path dir = Files.createDirectories(runs.resolve("erm-mnist-correlation-s" + seed));
+            Path dir = Files.createDirectories(MnistCorrelationTable.runDir(runs, "erm", seed));
             Files.writeString(dir.resolve("metrics.json"), "{\"test\": " + test + ", \"selection\": {\"test\": " + test + "}}");
         }
         Object[] result =
