@@ -3,6 +3,7 @@ package dev.debias.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -101,7 +102,9 @@ public final class CheckpointableOptimizer extends Optimizer {
 
     /**
      * Nesterov's momentum in place: {@code g' = g + wd w}, {@code b <- mu b + g'}, {@code w <- w -
-     * lr (g' + mu b)}; the temporaries live on a scope closed before returning.
+     * lr (g' + mu b)}; then the gradient is zeroed, as DJL's fused update kernels do (the engine's
+     * backward accumulates into it, so a gradient left in place would be added to the next step's).
+     * The temporaries live on a scope closed before returning.
      */
     private void nesterovUpdate(NDArray weight, NDArray grad, NDArray buffer, float lr) {
         float mu = config.momentum();
@@ -114,6 +117,8 @@ public final class CheckpointableOptimizer extends Optimizer {
             buffer.muli(mu).addi(g);
             g.addi(attached(buffer.mul(mu), scope));
             weight.subi(g.muli(lr));
+            NDArray stored = attached(weight.getGradient(), scope);
+            stored.set(new NDIndex("..."), 0f);
         }
     }
 
