@@ -91,7 +91,9 @@ class DebiasedContrastiveLossTest {
         for (DebiasedContrastiveLoss.Positives rule : DebiasedContrastiveLoss.Positives.values()) {
             float a = loss(0.07f, 0.07f, rule, features, labels, mined);
             float b = loss(0.07f, 0.07f, rule, scaled, labels, mined);
-            assertTrue(Float.isFinite(a) && a >= 0, "loss " + a);
+            // -log of a softmax probability: non-negative, up to float rounding when the probability
+            // rounds to 1 (a lone positive pair gives -6e-8 for some draws)
+            assertTrue(Float.isFinite(a) && a >= -1e-6f, "loss " + a);
             assertEquals(a, b, 1e-3f * Math.max(1, a));
         }
     }
