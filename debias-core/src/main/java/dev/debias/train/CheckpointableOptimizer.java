@@ -117,6 +117,8 @@ public final class CheckpointableOptimizer extends Optimizer {
             buffer.muli(mu).addi(g);
             g.addi(attached(buffer.mul(mu), scope));
             weight.subi(g.muli(lr));
+            // Zero the weight's stored gradient: zeroing the array passed in as grad leaves it in place
+            // (CheckpointableOptimizerTest checks the stored one after every step).
             NDArray stored = attached(weight.getGradient(), scope);
             stored.set(new NDIndex("..."), 0f);
         }
