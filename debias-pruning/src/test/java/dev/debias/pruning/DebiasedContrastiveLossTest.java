@@ -92,7 +92,7 @@ class DebiasedContrastiveLossTest {
             float a = loss(0.07f, 0.07f, rule, features, labels, mined);
             float b = loss(0.07f, 0.07f, rule, scaled, labels, mined);
             // -log of a softmax probability: non-negative, up to float rounding when the probability
-            // rounds to 1 (a lone positive pair gives -6e-8 for some draws)
+            // rounds to 1 (-6e-8 was seen for some draws)
             assertTrue(Float.isFinite(a) && a >= -1e-6f, "loss " + a);
             assertEquals(a, b, 1e-3f * Math.max(1, a));
         }
