@@ -177,6 +177,19 @@ public abstract class DebiasTrainer implements AutoCloseable {
     }
 
     /**
+     * Returns the timing of all the run's phases added up: steps, validations, checkpoints.
+     *
+     * @return the run's timing
+     * @throws IllegalStateException before {@code fit}
+     */
+    public StepTiming timing() {
+        if (run == null) {
+            throw new IllegalStateException("call fit before asking for the timing");
+        }
+        return run.timing();
+    }
+
+    /**
      * Evaluates the reported model on a dataset in inference mode.
      *
      * @param dataset the dataset

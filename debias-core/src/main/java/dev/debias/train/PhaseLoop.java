@@ -95,6 +95,7 @@ final class PhaseLoop {
         }
         state.warmupSteps = Math.min(WARMUP_STEPS, total / 10);
         ProgressBar bar = progressBar && state.step < total ? new ProgressBar(System.err, label, total) : null;
+        LoopClock clock = new LoopClock(state);
         try (NDManager manager = NDManager.newBaseManager(device)) {
             manager.setName("training-loop");
             while (state.step < total) {
@@ -129,13 +130,14 @@ final class PhaseLoop {
                 values.forEach((k, v) -> state.termSums.merge(k, v, Double::sum));
                 state.termCount++;
                 if (state.step % evaluateEvery == 0 || state.step == total) {
-                    evaluate(state, epoch, checkpointer);
+                    evaluate(state, epoch, checkpointer, clock);
                 }
                 if (bar != null) {
                     bar.update(state.step, String.format("loss %.4f", loss));
                 }
             }
         }
+        clock.update();
         return result(state, checkpointer);
     }
 
@@ -157,17 +159,19 @@ final class PhaseLoop {
         }
     }
 
-    private void evaluate(PhaseState state, long epoch, Checkpointer checkpointer) {
+    private void evaluate(PhaseState state, long epoch, Checkpointer checkpointer, LoopClock clock) {
         for (Checkpointable part : phase.parts()) {
             String bad = part.nonFiniteState();
             if (bad != null) {
                 throw TrainingDivergedException.nonFiniteState(state.step, bad, state.lastCheckpointStep);
             }
         }
+        long validationStarted = System.nanoTime();
         GroupMetrics metrics =
                 phase.validator().isPresent()
                         ? phase.validator().get().validate(validation)
                         : noValidation();
+        state.validationNanos += System.nanoTime() - validationStarted;
         Map<String, Double> means = new LinkedHashMap<>();
         state.termSums.forEach((k, v) -> means.put(k, v / Math.max(1, state.termCount)));
         EvaluationRecord record =
@@ -189,8 +193,31 @@ final class PhaseLoop {
                 String.format("%.4f", metrics.unbiasedAccuracy()),
                 String.format("%.4f", metrics.averageAccuracy()));
         if (checkpointer != null) {
+            long checkpointStarted = System.nanoTime();
+            clock.update();
             checkpointer.save(state, better);
+            state.checkpointNanos += System.nanoTime() - checkpointStarted;
             state.lastCheckpointStep = state.step;
+        }
+    }
+
+    /**
+     * Adds the loop's wall-clock time since it started in this process to the time the state had
+     * when it was loaded, so that a checkpoint carries the loop's time up to it.
+     */
+    private static final class LoopClock {
+
+        private final PhaseState state;
+        private final long startedNanos = System.nanoTime();
+        private final long earlierNanos;
+
+        LoopClock(PhaseState state) {
+            this.state = state;
+            this.earlierNanos = state.loopNanos;
+        }
+
+        void update() {
+            state.loopNanos = earlierNanos + System.nanoTime() - startedNanos;
         }
     }
 

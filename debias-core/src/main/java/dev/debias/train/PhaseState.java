@@ -24,7 +24,9 @@ import java.util.Map;
 final class PhaseState {
 
     static final String FILE = "loop.state";
-    private static final int VERSION = 5;
+    private static final int VERSION = 6;
+    /** The version before the loop, validation and checkpoint times were saved (read as zero). */
+    private static final int VERSION_WITHOUT_LOOP_TIMES = 5;
 
     long step;
     long lastCheckpointStep = -1;
@@ -38,9 +40,12 @@ final class PhaseState {
     long warmupSteps;
     long measuredSteps;
     long measuredNanos;
+    long loopNanos;
+    long validationNanos;
+    long checkpointNanos;
 
     StepTiming timing() {
-        return new StepTiming(warmupSteps, measuredSteps, measuredNanos);
+        return new StepTiming(warmupSteps, measuredSteps, measuredNanos, loopNanos, validationNanos, checkpointNanos);
     }
 
     void write(Path dir) throws IOException {
@@ -67,6 +72,9 @@ final class PhaseState {
             out.writeLong(warmupSteps);
             out.writeLong(measuredSteps);
             out.writeLong(measuredNanos);
+            out.writeLong(loopNanos);
+            out.writeLong(validationNanos);
+            out.writeLong(checkpointNanos);
         }
     }
 
@@ -74,8 +82,9 @@ final class PhaseState {
         Path file = dir.resolve(FILE);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + " has loop-state version " + version + ", this Debias reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_LOOP_TIMES) {
+                throw new IOException(file + " has loop-state version " + version + ", this Debias reads "
+                        + VERSION_WITHOUT_LOOP_TIMES + " and " + VERSION);
             }
             PhaseState s = new PhaseState();
             s.step = in.readLong();
@@ -95,6 +104,11 @@ final class PhaseState {
             s.warmupSteps = in.readLong();
             s.measuredSteps = in.readLong();
             s.measuredNanos = in.readLong();
+            if (version == VERSION) {
+                s.loopNanos = in.readLong();
+                s.validationNanos = in.readLong();
+                s.checkpointNanos = in.readLong();
+            }
             if (in.read() != -1) {
                 throw new IOException(file + " has data after the loop state");
             }

@@ -180,6 +180,15 @@ public final class PhasedRun {
         return Optional.ofNullable(results.get(phase));
     }
 
+    /**
+     * Returns the timing of every phase that has run or was restored in this run, added up.
+     *
+     * @return the summed timing ({@link StepTiming#NONE} before the first phase)
+     */
+    public StepTiming timing() {
+        return results.values().stream().map(TrainingResult::timing).reduce(StepTiming.NONE, StepTiming::plus);
+    }
+
     private PhaseState readChecked(Path checkpoint, List<Checkpointable> parts, long total) {
         try {
             CheckpointDirectories.verify(checkpoint);

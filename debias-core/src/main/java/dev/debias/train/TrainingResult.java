@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param last the last evaluation (the final model)
  * @param selectedCheckpoint the directory of the selected model's checkpoint, if written
  * @param steps the number of optimisation steps run in total
- * @param timing the measured time per step
+ * @param timing the phase's timing: steps, validations, checkpoints
  */
 public record TrainingResult(
         List<EvaluationRecord> history,
@@ -38,7 +38,7 @@ public record TrainingResult(
      * @param last the last evaluation
      * @param selectedCheckpoint the checkpoint of the selected model
      * @param steps the number of steps
-     * @param timing the measured time per step
+     * @param timing the phase's timing: steps, validations, checkpoints
      */
     public TrainingResult {
         history = List.copyOf(history);

@@ -107,7 +107,9 @@ public final class TrainCommand implements Callable<Integer> {
             throws Exception {
         RunManifest manifest = new RunManifest(commandLine);
         checkOutput(out);
+        RunClock clock = new RunClock();
         ExperimentData.Loaded data = settings.loadData();
+        clock.lap("data");
         if (console) {
             System.out.println("data: " + data.description());
         }
@@ -143,7 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
                                             data,
                                             out))) {
                 entry.beforeFit(trainer, test);
+                clock.lap("setup");
                 TrainingResult result = trainer.fit(train, validation);
+                clock.lap("training");
                 GroupMetrics testMetrics = trainer.evaluate(test);
                 JsonObject json = new JsonObject();
                 json.addProperty("method", method);
@@ -173,6 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
                     selection.add("test", json.get("test"));
                 }
                 json.add("selection", selection);
+                clock.lap("test");
                 json.addProperty("msPerIteration", result.timing().millisPerStep());
                 entry.addMetrics(trainer, train, json);
                 json.add("manifest", manifest.toJson(trainer.device()));
@@ -180,6 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
                 report.writeTable(out.resolve(TEST_TABLE));
                 report.writeCsv(out.resolve(TEST_CSV));
                 RunCharts.writeValidationCurves(out.resolve(CURVES), method, trainer.history());
+                json.add("timing", clock.toJson(trainer.timing(), settings.resume()));
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 return new Outcome(json, result, testMetrics);
             }

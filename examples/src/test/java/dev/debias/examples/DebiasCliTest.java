@@ -249,6 +249,29 @@ class DebiasCliTest {
         assertEquals(200, metrics.getAsJsonObject("test").get("count").getAsInt());
         assertEquals("UNBIASED", metrics.getAsJsonObject("selection").get("rule").getAsString());
         assertTrue(Files.isDirectory(out.resolve("checkpoints").resolve("train").resolve("last")));
+        assertTimingAddsUp(metrics.getAsJsonObject("timing"), 12);
+    }
+
+    /** The end-to-end timing of a fresh run: its parts fit in the total, the phases in training. */
+    private static void assertTimingAddsUp(JsonObject timing, long steps) {
+        double parts = 0;
+        for (String part : new String[] {"data", "setup", "training", "test", "output"}) {
+            double seconds = timing.get(part + "Seconds").getAsDouble();
+            assertTrue(seconds >= 0, part + ": " + timing);
+            parts += seconds;
+        }
+        assertTrue(parts <= timing.get("totalSeconds").getAsDouble() + 1e-9, timing.toString());
+        assertFalse(timing.get("resumed").getAsBoolean());
+        JsonObject phases = timing.getAsJsonObject("phases");
+        assertEquals(steps, phases.get("measuredSteps").getAsLong() + phases.get("warmupSteps").getAsLong());
+        assertTrue(phases.get("loopSeconds").getAsDouble() <= timing.get("trainingSeconds").getAsDouble(), timing.toString());
+        assertTrue(
+                phases.get("measuredStepSeconds").getAsDouble() + phases.get("validationSeconds").getAsDouble()
+                                + phases.get("checkpointSeconds").getAsDouble()
+                        <= phases.get("loopSeconds").getAsDouble(),
+                timing.toString());
+        assertTrue(phases.get("validationSeconds").getAsDouble() > 0 && phases.get("checkpointSeconds").getAsDouble() > 0,
+                timing.toString());
     }
 
     /** Writes the two numbers the reproduction table reads from a run's metrics.json. */
