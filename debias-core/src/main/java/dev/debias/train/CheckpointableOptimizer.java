@@ -146,7 +146,9 @@ public final class CheckpointableOptimizer extends Optimizer {
      */
     public void saveState(DataOutputStream out) throws IOException {
         out.writeInt(buffers.size());
-        for (Map.Entry<String, NDArray[]> e : buffers.entrySet()) {
+        // By name: DJL updates the parameters in the order of their random ids, so the buffers'
+        // insertion order, and with it a hash map's, differs from run to run.
+        for (Map.Entry<String, NDArray[]> e : new java.util.TreeMap<>(buffers).entrySet()) {
             out.writeUTF(e.getKey());
             out.writeInt(counts.getOrDefault(e.getKey(), 0));
             out.writeInt(e.getValue().length);

@@ -27,6 +27,11 @@ import java.nio.file.Path;
  *
  * <p>The buffers live natively in one long-lived manager and are updated in place; every
  * temporary of a call is attached to the caller's manager, so nothing accumulates across steps.
+ * The averages are stored class by class, each class's samples in one row of a {@code [classes,
+ * largest class]} matrix padded with zeros, so that the class maxima are one reduction over about
+ * as many values as there are samples (a mask over every class and sample would read the whole
+ * set once per class). Since the averages are non-negative and the normalisation divides by at
+ * least 1e-8, the zero padding changes no maximum that matters.
  */
 public final class PerSampleEma implements Checkpointable, AutoCloseable {
 
@@ -35,10 +40,15 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
     private final String name;
     private final float alpha;
     private final int size;
+    private final int numClasses;
+    /** Each sample's place in the class-major matrix, by sample index. */
+    private final long[] place;
+    private final int rowLength;
     private final NDManager stateManager;
+    /** The averages, {@code [numClasses * rowLength]}, class-major, zero-padded. */
     private final NDArray ema;
     private final NDArray seen;
-    private final NDArray classMask;
+    private final NDArray placeOfSample;
 
     /**
      * Creates a buffer of zeros for a training set.
@@ -56,19 +66,26 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
         this.name = name;
         this.alpha = alpha;
         this.size = labels.length;
-        this.stateManager = NDManager.newBaseManager(device);
-        stateManager.setName("ema-" + name);
-        this.ema = stateManager.zeros(new ai.djl.ndarray.types.Shape(size));
-        this.seen = stateManager.zeros(new ai.djl.ndarray.types.Shape(size));
-        float[] mask = new float[numClasses * size];
+        this.numClasses = numClasses;
+        int[] counts = new int[numClasses];
         for (int i = 0; i < size; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {
                 throw new IllegalArgumentException(
                         "sample " + i + ": class label " + labels[i] + " outside [0, " + numClasses + ")");
             }
-            mask[labels[i] * size + i] = 1f;
+            counts[labels[i]]++;
         }
-        this.classMask = stateManager.create(mask, new ai.djl.ndarray.types.Shape(numClasses, size));
+        this.rowLength = Math.max(1, java.util.Arrays.stream(counts).max().orElse(0));
+        this.place = new long[size];
+        int[] filled = new int[numClasses];
+        for (int i = 0; i < size; i++) {
+            place[i] = (long) labels[i] * rowLength + filled[labels[i]]++;
+        }
+        this.stateManager = NDManager.newBaseManager(device);
+        stateManager.setName("ema-" + name);
+        this.ema = stateManager.zeros(new ai.djl.ndarray.types.Shape((long) numClasses * rowLength));
+        this.seen = stateManager.zeros(new ai.djl.ndarray.types.Shape(size));
+        this.placeOfSample = stateManager.create(place);
     }
 
     /**
@@ -83,12 +100,14 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
         NDManager m = losses.getManager();
         NDArray detached = losses.stopGradient().toType(DataType.FLOAT32, false);
         NDIndex at = new NDIndex("{}", indices);
-        NDArray previous = onto(m, ema.get(at));
+        NDIndex placed = new NDIndex("{}", onto(m, placeOfSample.get(at)));
+        NDArray previous = onto(m, ema.get(placed));
         NDArray visited = onto(m, seen.get(at));
         NDArray updated = previous.mul(alpha).add(visited.mul(-alpha).add(1f).mul(detached));
-        ema.set(at, updated);
+        ema.set(placed, updated);
         seen.set(at, visited.onesLike());
-        NDArray classMax = onto(m, classMask.mul(ema)).max(new int[] {1});
+        NDArray rows = onto(m, ema.reshape(numClasses, rowLength));
+        NDArray classMax = rows.max(new int[] {1});
         NDArray maxOfSample = classMax.get(new NDIndex("{}", labels));
         return updated.div(maxOfSample.maximum(EPSILON));
     }
@@ -99,7 +118,12 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
      * @return the averages, by sample index
      */
     public float[] values() {
-        return ema.toFloatArray();
+        float[] rows = ema.toFloatArray();
+        float[] out = new float[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = rows[(int) place[i]];
+        }
+        return out;
     }
 
     int heldArrays() {
@@ -123,7 +147,7 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
         try (DataOutputStream out =
                 new DataOutputStream(
                         new BufferedOutputStream(Files.newOutputStream(dir.resolve(name + ".ema"))))) {
-            float[] e = ema.toFloatArray();
+            float[] e = values();
             float[] s = seen.toFloatArray();
             out.writeInt(size);
             for (int i = 0; i < size; i++) {
@@ -152,7 +176,11 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
                 e[i] = in.readFloat();
                 s[i] = in.readFloat();
             }
-            ema.set(e);
+            float[] rows = new float[numClasses * rowLength];
+            for (int i = 0; i < n; i++) {
+                rows[(int) place[i]] = e[i];
+            }
+            ema.set(rows);
             seen.set(s);
         }
     }

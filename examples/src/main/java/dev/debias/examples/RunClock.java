@@ -27,7 +27,8 @@ final class RunClock {
     }
 
     /**
-     * Returns the run's timing: this process's parts and total, and the phases' timing added up
+     * Ends the run (its last part, writing the results, is timed as {@code output}) and returns its
+     * timing: this process's parts and total, and the phases' timing added up
      * over every process that ran them.
      *
      * @param phases the phases' timing
@@ -35,7 +36,7 @@ final class RunClock {
      *     earlier processes and this process's training time covers only the rest)
      * @return the {@code timing} object of {@code metrics.json}
      */
-    JsonObject toJson(StepTiming phases, boolean resumed) {
+    JsonObject finish(StepTiming phases, boolean resumed) {
         lap("output");
         JsonObject json = split.deepCopy();
         json.addProperty("totalSeconds", (System.nanoTime() - started) / 1e9);

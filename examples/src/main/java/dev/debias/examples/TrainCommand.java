@@ -185,7 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
                 report.writeTable(out.resolve(TEST_TABLE));
                 report.writeCsv(out.resolve(TEST_CSV));
                 RunCharts.writeValidationCurves(out.resolve(CURVES), method, trainer.history());
-                json.add("timing", clock.toJson(trainer.timing(), settings.resume()));
+                json.add("timing", clock.finish(trainer.timing(), settings.resume()));
                 GroupMetricsReport.writeJson(out.resolve("metrics.json"), json);
                 return new Outcome(json, result, testMetrics);
             }
