@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * Nothing may accumulate on long-lived native managers: after a short and a ten times longer run,
- * the model's manager (which holds the DJL trainer's manager) holds the same number of arrays.
+ * each model's manager (which holds its DJL trainer's manager) holds the same number of arrays.
  */
 class MemoryTest {
 
@@ -34,9 +34,15 @@ class MemoryTest {
     }
 
     private static int arraysAfter(long steps, Function<TrainingConfig, DebiasTrainer> factory) {
-        try (DebiasTrainer trainer = factory.apply(BiasedToyData.training(steps).optEvaluateEvery(10).build())) {
+        return arraysAfter(steps, factory, DebiasTrainer::reportedModel);
+    }
+
+    /** The arrays on the manager of the model {@code model} picks from a trainer fitted for {@code steps}. */
+    private static <T extends DebiasTrainer> int arraysAfter(
+            long steps, Function<TrainingConfig, T> factory, Function<T, TrainedModel> model) {
+        try (T trainer = factory.apply(BiasedToyData.training(steps).optEvaluateEvery(10).build())) {
             trainer.fit(train, validation);
-            NDManager manager = trainer.reportedModel().model().getNDManager();
+            NDManager manager = model.apply(trainer).model().getNDManager();
             return manager.getManagedArrays().size();
         }
     }
@@ -60,5 +66,25 @@ class MemoryTest {
         Function<TrainingConfig, DebiasTrainer> lff =
                 c -> new LfFTrainer(LfFConfig.builder().setTraining(c).build(), BiasedToyData.mlp(), BiasedToyData.INPUT);
         assertEquals(arraysAfter(20, lff), arraysAfter(200, lff));
+    }
+
+    @Test
+    void lffsBiasedModelHoldsAFixedNumberOfArrays() {
+        Function<TrainingConfig, LfFTrainer> lff =
+                c -> new LfFTrainer(LfFConfig.builder().setTraining(c).build(), BiasedToyData.mlp(), BiasedToyData.INPUT);
+        assertEquals(arraysAfter(20, lff, LfFTrainer::biasedModel), arraysAfter(200, lff, LfFTrainer::biasedModel));
+    }
+
+    @Test
+    void jttHoldsAFixedNumberOfArraysInBothPhases() {
+        // The identification phase scales with the final one: 2 epochs of 15 steps against 14.
+        Function<TrainingConfig, DebiasTrainer> jtt = c -> new JttTrainer(
+                JttConfig.builder()
+                        .setIdentification(c.toBuilder().setEpochs((int) Math.max(2, c.iterations() / 15)).build())
+                        .setTraining(c)
+                        .build(),
+                BiasedToyData.mlp(),
+                BiasedToyData.INPUT);
+        assertEquals(arraysAfter(20, jtt), arraysAfter(200, jtt));
     }
 }
