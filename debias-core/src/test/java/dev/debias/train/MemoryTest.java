@@ -76,8 +76,8 @@ class MemoryTest {
     }
 
     @Test
-    void jttHoldsAFixedNumberOfArraysInBothPhases() {
-        // The identification phase scales with the final one: 2 epochs of 15 steps against 14.
+    void jttsFinalModelHoldsAFixedNumberOfArraysWithBothPhasesLonger() {
+        // Both phases ten times longer (identification 2 epochs of 15 steps against 13); the final model is checked.
         Function<TrainingConfig, DebiasTrainer> jtt = c -> new JttTrainer(
                 JttConfig.builder()
                         .setIdentification(c.toBuilder().setEpochs((int) Math.max(2, c.iterations() / 15)).build())
