@@ -32,7 +32,8 @@ import javax.imageio.ImageIO;
 
 /**
  * {@code debias audit}: loads the selected model of a run with plain DJL ({@code Model.load} into
- * a block of the run's architecture) and reports its per-group accuracy on a dataset's test split:
+ * a block of the run's architecture) and reports its per-group accuracy on a split of a dataset
+ * (the test split unless {@code --split} says otherwise):
  * the table on standard output, {@code audit.json}, {@code audit.csv} and a PNG of the accuracy per
  * group. The same evaluation works on any DJL model: {@code GroupEvaluator.evaluate(model,
  * dataset)} and {@code GroupMetricsReport}.
@@ -41,14 +42,17 @@ import javax.imageio.ImageIO;
         name = "audit",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Reports the per-group test accuracy of a run's selected model on a dataset.")
+        description = "Reports the per-group accuracy of a run's selected model on a split of a dataset (default: test).")
 public final class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "a run's output folder (with metrics.json and checkpoints/)")
     private Path run;
 
-    @Option(names = "--dataset", paramLabel = "cmnist|DIR", description = "the dataset whose test split is audited (default: ${DEFAULT-VALUE})")
+    @Option(names = "--dataset", paramLabel = "cmnist|DIR", description = "the dataset audited (default: ${DEFAULT-VALUE})")
     private String dataset = ExperimentData.COLORED_MNIST;
+
+    @Option(names = "--split", paramLabel = "train|valid|test", description = "the split audited (default: ${DEFAULT-VALUE}; a folder written by translate holds its translations as train)")
+    private String split = "test";
 
     @Option(names = "--conflict-pct", paramLabel = "P", description = "Colored MNIST's conflicting percentage (default: the run's)")
     private Double conflictPercent;
@@ -79,8 +83,12 @@ public final class AuditCommand implements Callable<Integer> {
         double pct = conflictPercent != null ? conflictPercent : runConflictPercent(metrics);
         ExperimentData.Loaded data = ExperimentData.load(dataset, pct, 4, seed, 0.1, allowSynthetic);
         try (GroupedSplits splits = data.splits()) {
-            GroupedArrayDataset test =
-                    splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
+            GroupedArrayDataset test = switch (split) {
+                case "train" -> splits.train();
+                case "valid" -> splits.validation().orElseThrow(() -> new CliException("the dataset has no validation split"));
+                case "test" -> splits.test().orElseThrow(() -> new CliException("the dataset has no test split"));
+                default -> throw new CliException("--split expects train, valid or test, got '" + split + "'");
+            };
             Shape sample = test.sampleShape();
             int classes = test.groupSpec().numClasses();
             GroupMetrics audited;
@@ -95,11 +103,12 @@ public final class AuditCommand implements Callable<Integer> {
             }
             Path target = out != null ? out : run.resolve("audit");
             GroupMetricsReport report = new GroupMetricsReport(audited);
-            System.out.println("audit of " + checkpoint + " on " + data.description() + ":");
+            System.out.println("audit of " + checkpoint + " on " + data.description() + ", split " + split + ":");
             System.out.println(report.toTable());
             JsonObject json = report.toJsonObject();
             json.addProperty("checkpoint", checkpoint.toString());
             json.addProperty("dataset", data.description());
+            json.addProperty("split", split);
             GroupMetricsReport.writeJson(target.resolve("audit.json"), json);
             report.writeCsv(target.resolve("audit.csv"));
             writeChart(target.resolve("audit.png"), audited);

@@ -39,8 +39,12 @@ import picocli.CommandLine.Option;
  * (originals, translations, cycle reconstructions), every translated source image in the
  * align/conflict folder layout labelled with its target attribute ({@code translated/}), the
  * generators ({@code translators/}, reusable by {@code train --method camel --translators}) and
- * {@code translation.json}. On Colored MNIST it also measures how many translations take the
- * target colour and how many a classifier of grey digits still reads as the source digit.
+ * {@code translation.json}. With {@code --translators DIR} it translates with saved generators
+ * instead (e.g. the stage-1 translators of a CAMEL run, on the test split). It also measures the
+ * translations ({@link TranslationQuality}): on Colored MNIST how many take the target colour and
+ * how many a classifier of grey digits still reads as the source digit; on MNIST-Correlation how
+ * many a reader of zigzags takes for the target subgroup and how many a reader of digits gives the
+ * source's parity.
  */
 @Command(
         name = "translate",
@@ -88,6 +92,9 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--augmentation", paramLabel = "none|mnist|flip_crop", description = "the augmentation of the training images (default: the preset's)")
     private CycleGanConfig.Augmentation augmentation;
 
+    @Option(names = "--translators", paramLabel = "DIR", description = "translate with saved generators (a translators/ folder) instead of training a CycleGAN")
+    private Path savedTranslators;
+
     @Option(names = "--eval-mode", description = "translate with the generators in inference mode (the reference uses training mode)")
     private boolean evalMode;
 
@@ -107,6 +114,10 @@ public final class TranslateCommand implements Callable<Integer> {
             throw new CliException("--steps must be >= 1, got " + steps);
         }
         OutputFolders.requireAbsentOrEmpty(out, "--out");
+        if (savedTranslators != null && (generatorRate != null || discriminatorRate != null || adversarial != null || augmentation != null)) {
+            throw new CliException("--translators translates with saved generators: --generator-lr, --discriminator-lr,"
+                    + " --adversarial and --augmentation train a CycleGAN and cannot be given with it");
+        }
         try (ExperimentData.Loaded data = ExperimentData.load(dataset, conflictPercent, 4, seed, 0.1, allowSynthetic)) {
             GroupedArrayDataset images = images(data);
             GroupSpec spec = images.groupSpec();
@@ -123,32 +134,45 @@ public final class TranslateCommand implements Callable<Integer> {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path work = Files.createTempDirectory(parent, "." + out.getFileName() + ".");
-            try (CycleGanTrainer trainer = new CycleGanTrainer(preset.toBuilder().setTraining(training).build())) {
-                long started = System.nanoTime();
-                TrainingResult history = trainer.fit(images, c, a, b);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                CycleGanTranslator translator = trainer.translator(evalMode);
-                int[] sources = members(images, c, a);
-                Translations result = translate(translator, images, sources, c, a, b);
-                byte[] originals = sourceImages(images, sources);
+            CycleGanTrainer trainer = null;
+            CycleGanTranslator loaded = null;
+            try {
                 JsonObject json = new JsonObject();
                 json.addProperty("dataset", data.description());
                 json.addProperty("split", split);
                 json.addProperty("class", c == CycleGanTrainer.ALL_CLASSES ? "all" : spec.classNames().get(c));
                 json.addProperty("from", spec.attributeNames().get(a));
                 json.addProperty("to", spec.attributeNames().get(b));
-                json.addProperty("steps", steps);
-                json.addProperty("trainingSeconds", seconds);
+                CycleGanTranslator translator;
+                TrainingResult history = null;
+                if (savedTranslators != null) {
+                    loaded = CycleGanTranslator.load(savedTranslators, training.device(), evalMode);
+                    translator = loaded;
+                    json.addProperty("translators", savedTranslators.toAbsolutePath().toString());
+                } else {
+                    trainer = new CycleGanTrainer(preset.toBuilder().setTraining(training).build());
+                    long started = System.nanoTime();
+                    history = trainer.fit(images, c, a, b);
+                    json.addProperty("steps", steps);
+                    json.addProperty("trainingSeconds", (System.nanoTime() - started) / 1e9);
+                    json.add("settings", preset.toBuilder().setTraining(training).build().describe());
+                    translator = trainer.translator(evalMode);
+                }
+                int[] sources = members(images, c, a);
+                Translations result = translate(translator, images, sources, c, a, b);
+                byte[] originals = sourceImages(images, sources);
                 json.addProperty("translatedImages", sources.length);
                 json.addProperty("evalModeGenerators", evalMode);
-                json.add("settings", preset.toBuilder().setTraining(training).build().describe());
-                if (ExperimentData.COLORED_MNIST.equals(dataset) && c != CycleGanTrainer.ALL_CLASSES) {
-                    json.add("quality", TranslationQuality.coloredMnist(
-                            originals, result.translated, result.reconstructed, result.labels, b, seed));
-                    System.out.println("translation quality: " + json.get("quality"));
+                JsonObject quality = quality(data, c, originals, result, b);
+                if (quality != null) {
+                    json.add("quality", quality);
+                    System.out.println("translation quality: " + quality);
                 }
                 Files.createDirectories(work);
-                translator.save(work.resolve("translators"));
+                if (trainer != null) {
+                    translator.save(work.resolve("translators"));
+                    HistoryFiles.write(work, history.history());
+                }
                 writeGrid(work.resolve("grid.png"), images.sampleShape(), originals, result);
                 GroupedArrayDataset translated = GroupedArrayDataset.builder()
                         .setImages(result.translated, shape)
@@ -158,15 +182,33 @@ public final class TranslateCommand implements Callable<Integer> {
                         .build();
                 ImageFolderLayout.write(work.resolve("translated"), new GroupedSplits(translated, null, null));
                 GroupMetricsReport.writeJson(work.resolve("translation.json"), json);
-                HistoryFiles.write(work, history.history());
                 AtomicFiles.deleteRecursively(out);
                 Files.move(work, out);
             } finally {
+                if (trainer != null) {
+                    trainer.close();
+                }
+                if (loaded != null) {
+                    loaded.close();
+                }
                 AtomicFiles.deleteRecursively(work);
             }
-            System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translators/, translation.json, history.csv%n", out);
+            System.out.printf(Locale.ROOT, "wrote %s: grid.png, translated/, translation.json%s%n",
+                    out, savedTranslators == null ? ", translators/, history.csv" : "");
         }
         return 0;
+    }
+
+    /** The measured quality of the translations, on the two datasets with a measure (else null). */
+    private JsonObject quality(ExperimentData.Loaded data, int c, byte[] originals, Translations result, int target)
+            throws java.io.IOException {
+        if (ExperimentData.COLORED_MNIST.equals(dataset) && c != CycleGanTrainer.ALL_CLASSES) {
+            return TranslationQuality.coloredMnist(originals, result.translated, result.reconstructed, result.labels, target, seed);
+        }
+        if (data.source() == ExperimentData.Source.MNIST_CORRELATION) {
+            return TranslationQuality.mnistCorrelation(originals, result.translated, result.reconstructed, result.labels, target, seed);
+        }
+        return null;
     }
 
     /** The preset with the learning rates, adversarial loss and augmentation given on the command line. */

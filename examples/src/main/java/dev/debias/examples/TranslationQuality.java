@@ -1,7 +1,6 @@
 package dev.debias.examples;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -11,20 +10,16 @@ import com.google.gson.JsonObject;
 
 import dev.debias.data.ColoredMnist;
 import dev.debias.data.DatasetPaths;
-import dev.debias.data.GroupSpec;
-import dev.debias.data.GroupedArrayDataset;
+import dev.debias.data.IdxImages;
 import dev.debias.data.Mnist;
 import dev.debias.data.MnistSplits;
 import dev.debias.data.SyntheticDigits;
-import dev.debias.model.Backbones;
-import dev.debias.train.ErmConfig;
-import dev.debias.train.ErmTrainer;
-import dev.debias.train.ModelSelection;
-import dev.debias.train.OptimizerConfig;
-import dev.debias.train.TrainingConfig;
+import dev.debias.data.ZigzagCorruption;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Measures CycleGAN translations of Colored MNIST digits between two colours of one class (the
@@ -43,12 +38,17 @@ import java.util.Arrays;
  * Euclidean distance) is their own; chance is one over the count, a collapsed generator scores
  * near chance. Cycle error: the mean absolute difference of a source and its cycle reconstruction,
  * on a 0 to 1 scale.
+ *
+ * <p>On MNIST-Correlation ({@link #mnistCorrelation}) the same shares measure whether a translation
+ * took the target subgroup (a reader of zigzags) and kept its class (a reader of digits, whose
+ * parity is the class).
  */
 final class TranslationQuality {
 
     private static final double FOREGROUND = 0.8;
     private static final int PLANE = 28 * 28;
     private static final int IDENTITY_SAMPLES = 1_000;
+    private static final long READER_STREAMS = 0x7EAD_E125L;
 
     private TranslationQuality() {}
 
@@ -116,6 +116,104 @@ final class TranslationQuality {
     }
 
     /**
+     * Measures translations of MNIST-Correlation images toward a subgroup (clean or zigzag): the
+     * share that a reader of zigzags takes for the target subgroup, the share whose digit a reader of
+     * digits gives the source's parity, the identity share and the cycle error.
+     *
+     * <p>Both readers are trained on MNIST's training images and tested on its test images, each
+     * image zigzagged or left clean by a fair coin of its own (the zigzag of {@link
+     * ZigzagCorruption}, drawn from other streams than the dataset's), so neither can take the
+     * attribute for the label: the zigzag reader learns clean (0) against zigzag (1), the digit
+     * reader the ten digits.
+     *
+     * @param sources uint8 source images of 1 x 28 x 28, one after another
+     * @param translated their translations, in the same layout
+     * @param reconstructed their cycle reconstructions, in the same layout
+     * @param parities the class of every source (0 even, 1 odd)
+     * @param targetAttribute the target subgroup (0 clean, 1 zigzag)
+     * @param seed the seed of the readers and of their coins and zigzags
+     * @return {@code targetSubgroupShare}, {@code sourceParityShare}, {@code identityShare} (with its
+     *     {@code identityChance}), {@code cycleError} and the readers' own test accuracies
+     * @throws IOException if MNIST cannot be read
+     */
+    static JsonObject mnistCorrelation(
+            byte[] sources, byte[] translated, byte[] reconstructed, int[] parities, int targetAttribute, long seed)
+            throws IOException {
+        int n = parities.length;
+        float[] images = unit(translated, n);
+        MnistSplits mnist = mnist(seed);
+        SplittableRandom random = new SplittableRandom(seed ^ READER_STREAMS);
+        JsonObject json = new JsonObject();
+        json.addProperty("images", n);
+        int[] trainCoins = coins(mnist.trainImages().count(), random);
+        int[] testCoins = coins(mnist.testImages().count(), random);
+        long corruption = random.nextLong();
+        try (ImageReader zigzags = ImageReader.train(
+                zigzagged(mnist.trainImages(), trainCoins, corruption), trainCoins,
+                zigzagged(mnist.testImages(), testCoins, corruption), testCoins, 2, seed)) {
+            long[] read = zigzags.read(images, n);
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+                hits += read[i] == targetAttribute ? 1 : 0;
+            }
+            json.addProperty("targetSubgroupShare", n == 0 ? Double.NaN : (double) hits / n);
+            json.addProperty("zigzagReaderTestAccuracy", zigzags.testAccuracy());
+        }
+        trainCoins = coins(mnist.trainImages().count(), random);
+        testCoins = coins(mnist.testImages().count(), random);
+        corruption = random.nextLong();
+        try (ImageReader digits = ImageReader.train(
+                zigzagged(mnist.trainImages(), trainCoins, corruption), mnist.trainLabels(),
+                zigzagged(mnist.testImages(), testCoins, corruption), mnist.testLabels(), 10, seed)) {
+            long[] read = digits.read(images, n);
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+                hits += read[i] % 2 == parities[i] ? 1 : 0;
+            }
+            json.addProperty("sourceParityShare", n == 0 ? Double.NaN : (double) hits / n);
+            json.addProperty("digitReaderTestAccuracy", digits.testAccuracy());
+        }
+        int compared = Math.min(n, IDENTITY_SAMPLES);
+        json.addProperty("identityShare", identityShare(unit(sources, compared), Arrays.copyOf(images, compared * PLANE), compared));
+        json.addProperty("identityChance", compared == 0 ? Double.NaN : 1.0 / compared);
+        json.addProperty("cycleError", cycleError(sources, reconstructed, n));
+        json.addProperty("subgroupRule", "cnn-camel trained with ERM (1,000 steps of 128) on MNIST training images, each zigzagged or not by a fair coin, read as clean or zigzag");
+        json.addProperty("parityRule", "cnn-camel trained with ERM (1,000 steps of 128) on the ten digits of MNIST training images, each zigzagged or not by a fair coin; the digit read, mod 2, against the source's class");
+        json.addProperty("identityRule", "on the first " + compared + " images: the share of translations whose nearest source is their own");
+        return json;
+    }
+
+    /** One fair coin per image: 1 (zigzag) or 0 (clean). */
+    private static int[] coins(int count, SplittableRandom random) {
+        int[] coins = new int[count];
+        for (int i = 0; i < count; i++) {
+            coins[i] = random.nextInt(2);
+        }
+        return coins;
+    }
+
+    /** The images with the zigzag drawn on those whose coin is 1. */
+    static IdxImages zigzagged(IdxImages images, int[] coins, long seed) {
+        int[] picked = IntStream.range(0, coins.length).filter(i -> coins[i] == 1).toArray();
+        byte[] corrupted = ZigzagCorruption.corrupt(images, picked, seed).pixels();
+        byte[] pixels = images.pixels().clone();
+        int per = images.pixelsPerImage();
+        for (int k = 0; k < picked.length; k++) {
+            System.arraycopy(corrupted, k * per, pixels, picked[k] * per, per);
+        }
+        return new IdxImages(images.count(), images.rows(), images.cols(), pixels);
+    }
+
+    /** The first {@code n} single-channel uint8 images on a 0 to 1 scale. */
+    private static float[] unit(byte[] images, int n) {
+        float[] out = new float[n * PLANE];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = (images[p] & 0xff) / 255f;
+        }
+        return out;
+    }
+
+    /**
      * The grey form of each image: the largest channel of every pixel, divided by the image's largest
      * value (an all-black image stays black).
      */
@@ -166,13 +264,16 @@ final class TranslationQuality {
         }
     }
 
-    /** The mean absolute difference of the sources and their reconstructions, on a 0 to 1 scale. */
+    /**
+     * The mean absolute difference of the sources and their reconstructions, on a 0 to 1 scale, over
+     * every value of the {@code n} images (of any channel count).
+     */
     static double cycleError(byte[] sources, byte[] reconstructed, int n) {
         if (n == 0) {
             return Double.NaN;
         }
         long total = 0;
-        int length = n * 3 * PLANE;
+        int length = sources.length;
         for (int p = 0; p < length; p++) {
             total += Math.abs((sources[p] & 0xff) - (reconstructed[p] & 0xff));
         }
@@ -182,49 +283,19 @@ final class TranslationQuality {
     private record Classified(double share, double classifierAccuracy) {}
 
     private static Classified readDigits(float[] grey, int[] digits, long seed) throws IOException {
-        MnistSplits mnist = DatasetPaths.hasMnist() ? Mnist.load() : SyntheticDigits.generate(60_000, 10_000, seed);
-        GroupSpec spec = GroupSpec.classOnly(10);
-        try (GroupedArrayDataset train = GroupedArrayDataset.builder()
-                        .setImages(mnist.trainImages().pixels(), new Shape(1, 28, 28))
-                        .setLabels(mnist.trainLabels())
-                        .optGroupSpec(spec)
-                        .build();
-                GroupedArrayDataset test = GroupedArrayDataset.builder()
-                        .setImages(mnist.testImages().pixels(), new Shape(1, 28, 28))
-                        .setLabels(mnist.testLabels())
-                        .optGroupSpec(spec)
-                        .build();
-                ErmTrainer trainer = new ErmTrainer(
-                        ErmConfig.builder()
-                                .setTraining(TrainingConfig.builder()
-                                        .setIterations(1_000)
-                                        .optBatchSize(128)
-                                        .optOptimizer(OptimizerConfig.adam(1e-3f).build())
-                                        .optEvaluateEvery(500)
-                                        .optModelSelection(ModelSelection.LAST)
-                                        .optProgressBar(false)
-                                        .optSeed(seed)
-                                        .build())
-                                .build(),
-                        () -> Backbones.create("cnn-camel", 10, new Shape(1, 28, 28)),
-                        new Shape(1, 1, 28, 28))) {
-            trainer.fit(train, test);
-            double accuracy = trainer.evaluate(test).averageAccuracy();
+        MnistSplits mnist = mnist(seed);
+        try (ImageReader reader = ImageReader.train(
+                mnist.trainImages(), mnist.trainLabels(), mnist.testImages(), mnist.testLabels(), 10, seed)) {
+            long[] predicted = reader.read(grey, digits.length);
             int hits = 0;
-            try (NDManager manager = NDManager.newBaseManager()) {
-                int chunk = 512;
-                for (int from = 0; from < digits.length; from += chunk) {
-                    int k = Math.min(chunk, digits.length - from);
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray x = scope.create(Arrays.copyOfRange(grey, from * 784, (from + k) * 784), new Shape(k, 1, 28, 28));
-                        long[] predicted = trainer.reportedModel().inference().apply(new NDList(x)).head().argMax(1).toLongArray();
-                        for (int j = 0; j < k; j++) {
-                            hits += predicted[j] == digits[from + j] ? 1 : 0;
-                        }
-                    }
-                }
+            for (int i = 0; i < digits.length; i++) {
+                hits += predicted[i] == digits[i] ? 1 : 0;
             }
-            return new Classified(digits.length == 0 ? Double.NaN : (double) hits / digits.length, accuracy);
+            return new Classified(digits.length == 0 ? Double.NaN : (double) hits / digits.length, reader.testAccuracy());
         }
+    }
+
+    private static MnistSplits mnist(long seed) throws IOException {
+        return DatasetPaths.hasMnist() ? Mnist.load() : SyntheticDigits.generate(60_000, 10_000, seed);
     }
 }

@@ -1,5 +1,6 @@
 package dev.debias.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,6 +139,28 @@ class DebiasCliTest {
                 "--steps", "2", "--out", out.toString(), "--quiet");
         assertEquals(2, again[0]);
         assertTrue(((String) again[1]).contains("already holds files"), (String) again[1]);
+
+        // the saved generators translate the same images to the same pixels, and nothing is trained
+        Path reused = tmp.resolve("reused");
+        Object[] saved = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--translators", out.resolve("translators").toString(), "--out", reused.toString(), "--quiet");
+        assertEquals(0, saved[0], (String) saved[1]);
+        for (Path image : images) {
+            Path twin = reused.resolve(out.relativize(image));
+            assertArrayEquals(Files.readAllBytes(image), Files.readAllBytes(twin), twin.toString());
+        }
+        JsonObject reusedJson = JsonParser.parseString(Files.readString(reused.resolve("translation.json"))).getAsJsonObject();
+        assertEquals(out.resolve("translators").toAbsolutePath().toString(), reusedJson.get("translators").getAsString());
+        assertTrue(Files.notExists(reused.resolve("translators")) && Files.notExists(reused.resolve("history.csv")));
+
+        Object[] mixed = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--translators", out.resolve("translators").toString(), "--generator-lr", "0.01",
+                "--out", tmp.resolve("mixed").toString(), "--quiet");
+        assertEquals(2, mixed[0]);
+        assertTrue(((String) mixed[1]).contains("cannot be given with it"), (String) mixed[1]);
+        assertTrue(Files.notExists(tmp.resolve("mixed")));
     }
 
     @Test
@@ -477,6 +500,17 @@ class DebiasCliTest {
             assertTrue(Files.size(out.resolve("audit").resolve("audit.png")) > 0);
             assertTrue(Files.isRegularFile(out.resolve("audit").resolve("audit.csv")));
         }
+        Path gdro = tmp.resolve("gdro");
+        Object[] valid = run("audit", "--model", gdro.toString(), "--dataset", data, "--split", "valid", "--out", tmp.resolve("valid").toString());
+        assertEquals(0, valid[0], (String) valid[1]);
+        JsonObject validReport = JsonParser.parseString(Files.readString(tmp.resolve("valid").resolve("audit.json"))).getAsJsonObject();
+        JsonObject gdroMetrics = JsonParser.parseString(Files.readString(gdro.resolve("metrics.json"))).getAsJsonObject();
+        assertEquals(
+                gdroMetrics.getAsJsonObject("selection").getAsJsonObject("validation").get("unbiasedAccuracy").getAsDouble(),
+                validReport.get("unbiasedAccuracy").getAsDouble(), 1e-12);
+        Object[] split = run("audit", "--model", gdro.toString(), "--dataset", data, "--split", "dev");
+        assertEquals(2, split[0]);
+        assertTrue(((String) split[1]).contains("--split expects train, valid or test, got 'dev'"), (String) split[1]);
         Object[] missing = run("audit", "--model", tmp.resolve("nothing").toString());
         assertEquals(2, missing[0]);
         assertTrue(((String) missing[1]).contains("has no metrics.json"), (String) missing[1]);

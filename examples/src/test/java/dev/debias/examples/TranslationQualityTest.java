@@ -63,4 +63,22 @@ class TranslationQualityTest {
         back[5] = (byte) 51;
         assertEquals((255 + 51) / 255.0 / (3 * PLANE), TranslationQuality.cycleError(sources, back, 1), 1e-12);
     }
+
+    @Test
+    void zigzaggedDrawsTheZigzagOnExactlyTheImagesWhoseCoinIsOne() {
+        byte[] pixels = new byte[3 * PLANE];
+        for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = (byte) (p % 7);
+        }
+        byte[] before = pixels.clone();
+        dev.debias.data.IdxImages images = new dev.debias.data.IdxImages(3, 28, 28, pixels);
+        dev.debias.data.IdxImages mixed = TranslationQuality.zigzagged(images, new int[] {0, 1, 0}, 11);
+        byte[] out = mixed.pixels();
+        assertArrayEquals(java.util.Arrays.copyOfRange(pixels, 0, PLANE), java.util.Arrays.copyOfRange(out, 0, PLANE));
+        assertArrayEquals(java.util.Arrays.copyOfRange(pixels, 2 * PLANE, 3 * PLANE), java.util.Arrays.copyOfRange(out, 2 * PLANE, 3 * PLANE));
+        byte[] expected = dev.debias.data.ZigzagCorruption.corrupt(images, new int[] {1}, 11).pixels();
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, PLANE, 2 * PLANE));
+        assertTrue(!java.util.Arrays.equals(expected, java.util.Arrays.copyOfRange(pixels, PLANE, 2 * PLANE)), "the zigzag changed the image");
+        assertArrayEquals(before, images.pixels(), "the input is left as it was");
+    }
 }
