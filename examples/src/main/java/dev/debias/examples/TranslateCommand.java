@@ -147,6 +147,11 @@ public final class TranslateCommand implements Callable<Integer> {
                 TrainingResult history = null;
                 if (savedTranslators != null) {
                     loaded = CycleGanTranslator.load(savedTranslators, training.device(), evalMode);
+                    if (!loaded.supports(c, a, b)) {
+                        throw new CliException(savedTranslators + " holds no CycleGAN for "
+                                + (c == CycleGanTrainer.ALL_CLASSES ? "all classes" : "class " + spec.classNames().get(c))
+                                + " from " + spec.attributeNames().get(a) + " to " + spec.attributeNames().get(b) + "; it holds " + loaded);
+                    }
                     translator = loaded;
                     json.addProperty("translators", savedTranslators.toAbsolutePath().toString());
                 } else {

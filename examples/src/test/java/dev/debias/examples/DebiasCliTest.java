@@ -154,6 +154,13 @@ class DebiasCliTest {
         assertEquals(out.resolve("translators").toAbsolutePath().toString(), reusedJson.get("translators").getAsString());
         assertTrue(Files.notExists(reused.resolve("translators")) && Files.notExists(reused.resolve("history.csv")));
 
+        Object[] otherClass = run(
+                "translate", "--dataset", data.toString(), "--class", "0", "--from", "0", "--to", "1",
+                "--translators", out.resolve("translators").toString(), "--out", tmp.resolve("other").toString(), "--quiet");
+        assertEquals(2, otherClass[0]);
+        assertTrue(((String) otherClass[1]).contains("holds no CycleGAN for class 0 from 0 to 1"), (String) otherClass[1]);
+        assertTrue(Files.notExists(tmp.resolve("other")));
+
         Object[] mixed = run(
                 "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
                 "--translators", out.resolve("translators").toString(), "--generator-lr", "0.01",

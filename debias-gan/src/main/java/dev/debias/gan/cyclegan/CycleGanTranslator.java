@@ -229,6 +229,12 @@ public final class CycleGanTranslator implements SubgroupTranslator, AutoCloseab
     }
 
     /** One trained pair of generators. */
+    /** {@inheritDoc} Names the class and subgroup pairs it translates. */
+    @Override
+    public String toString() {
+        return "CycleGAN translators " + pairs;
+    }
+
     private record Pair(int label, int from, int to, Block forward, Block backward, Shape imageShape) {
         @Override
         public String toString() {
