@@ -106,12 +106,10 @@ final class TranslationQuality {
         json.addProperty("sourceDigitShare", digitsRead.share);
         json.addProperty("classifierTestAccuracy", digitsRead.classifierAccuracy);
         int compared = Math.min(n, IDENTITY_SAMPLES);
-        json.addProperty("identityShare", identityShare(grey(sources, compared), Arrays.copyOf(grey, compared * PLANE), compared));
-        json.addProperty("identityChance", compared == 0 ? Double.NaN : 1.0 / compared);
+        addCollapseChecks(json, grey(sources, compared), Arrays.copyOf(grey, compared * PLANE), compared, "the grey forms of ");
         json.addProperty("cycleError", cycleError(sources, reconstructed, n));
         json.addProperty("colorRule", "mean RGB of the pixels with at least 80% of the brightest pixel's channel sum, nearest of the ten LfF colours");
         json.addProperty("digitRule", "cnn-camel trained with ERM on grey MNIST (1,000 steps of 128), on the largest channel of each pixel, normalised per image");
-        json.addProperty("identityRule", "on the grey forms of the first " + compared + " images: the share of translations whose nearest source is their own");
         return json;
     }
 
@@ -174,13 +172,18 @@ final class TranslationQuality {
             json.addProperty("digitReaderTestAccuracy", digits.testAccuracy());
         }
         int compared = Math.min(n, IDENTITY_SAMPLES);
-        json.addProperty("identityShare", identityShare(unit(sources, compared), Arrays.copyOf(images, compared * PLANE), compared));
-        json.addProperty("identityChance", compared == 0 ? Double.NaN : 1.0 / compared);
+        addCollapseChecks(json, unit(sources, compared), Arrays.copyOf(images, compared * PLANE), compared, "");
         json.addProperty("cycleError", cycleError(sources, reconstructed, n));
         json.addProperty("subgroupRule", "cnn-camel trained with ERM (1,000 steps of 128) on MNIST training images, each zigzagged or not by a fair coin, read as clean or zigzag");
         json.addProperty("parityRule", "cnn-camel trained with ERM (1,000 steps of 128) on the ten digits of MNIST training images, each zigzagged or not by a fair coin; the digit read, mod 2, against the source's class");
-        json.addProperty("identityRule", "on the first " + compared + " images: the share of translations whose nearest source is their own");
         return json;
+    }
+
+    /** Adds the identity share of the first {@code compared} images (in the given forms), its chance and its rule. */
+    private static void addCollapseChecks(JsonObject json, float[] sourceForms, float[] translatedForms, int compared, String forms) {
+        json.addProperty("identityShare", identityShare(sourceForms, translatedForms, compared));
+        json.addProperty("identityChance", compared == 0 ? Double.NaN : 1.0 / compared);
+        json.addProperty("identityRule", "on " + forms + "the first " + compared + " images: the share of translations whose nearest source is their own");
     }
 
     /** One fair coin per image: 1 (zigzag) or 0 (clean). */
