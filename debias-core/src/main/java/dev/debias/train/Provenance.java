@@ -27,15 +27,20 @@ import java.util.TreeSet;
  *
  * <p>Settings are compared as flattened dotted keys ({@code training.optimizer.learningRate});
  * the keys of {@link #RESUMABLE} and {@link #RESUMABLE_LEAVES} may differ (the length of the main
- * training phase, the console, where checkpoints go, and the device).
+ * training phase and how often it is evaluated, the console, where checkpoints go, and the device).
  */
 public final class Provenance {
 
     /** The file name inside a checkpoint. */
     public static final String FILE = "settings.json";
 
-    /** Keys that may change between a run and its resumption: the main phase's length. */
-    public static final Set<String> RESUMABLE = Set.of("training.iterations", "training.epochs");
+    /**
+     * Keys that may change between a run and its resumption: the main phase's length, so that a
+     * finished run can be continued for longer, and how often it is evaluated and checkpointed,
+     * which presets derive from the length (a CycleGAN checkpoints every tenth of its steps).
+     */
+    public static final Set<String> RESUMABLE =
+            Set.of("training.iterations", "training.epochs", "training.evaluateEvery");
 
     /**
      * Last components of keys that may change anywhere: console output, where checkpoints go,

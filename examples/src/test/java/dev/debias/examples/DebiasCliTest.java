@@ -408,11 +408,18 @@ class DebiasCliTest {
         assertEquals(0, run(concat(base, "--overwrite"))[0]);
         String[] longer = base.clone();
         longer[6] = "9";
+        longer[8] = "9";
         Object[] resumed = run(concat(longer, "--resume"));
         assertEquals(0, resumed[0], (String) resumed[1]);
         JsonObject metrics =
                 JsonParser.parseString(Files.readString(Path.of(out).resolve("metrics.json"))).getAsJsonObject();
         assertEquals(9, metrics.get("steps").getAsInt());
+        // Continued for longer with a new evaluation cadence: steps 3 and 6 from the first run, 9 from this one.
+        List<String> evaluated = Files.readAllLines(Path.of(out).resolve("checkpoints").resolve("history.csv")).stream()
+                .skip(1)
+                .map(line -> line.split(",")[1])
+                .toList();
+        assertEquals(List.of("3", "6", "9"), evaluated);
     }
 
     private static String[] concat(String[] base, String... more) {
