@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedArrayDataset;
 import dev.debias.data.GroupedDataset;
+import dev.debias.ndarray.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -220,7 +221,7 @@ public final class TripletDataset extends GroupedDataset {
             long[] indices = chunk.stream().mapToLong(Long::longValue).toArray();
             int perImage = Math.toIntExact(dataset.sampleShape().size());
             try (NDManager scope = parent.newSubManager()) {
-                NDArray x = dataset.features(scope, indices).mul(1f / 255 / dataset.scale());
+                NDArray x = Scalars.mul(dataset.features(scope, indices), 1f / 255 / dataset.scale());
                 for (int view = 0; view < 2; view++) {
                     int to = pair[view];
                     int from = pair[1 - view];

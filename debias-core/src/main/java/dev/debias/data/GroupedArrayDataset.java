@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import dev.debias.ndarray.Scalars;
+
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
@@ -93,7 +95,7 @@ public final class GroupedArrayDataset extends GroupedDataset {
             return picked;
         }
         NDArray converted = picked.toType(DataType.FLOAT32, false);
-        return scale == 1f ? converted : converted.muli(scale);
+        return scale == 1f ? converted : Scalars.muli(converted, scale);
     }
 
     private synchronized NDArray nativeFeatures(Device device) {

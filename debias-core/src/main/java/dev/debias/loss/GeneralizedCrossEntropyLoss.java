@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
 import dev.debias.data.GroupedLabels;
+import dev.debias.ndarray.Scalars;
 
 /**
  * Generalized cross-entropy (GCE) of Zhang and Sabuncu, "Generalized Cross Entropy Loss for
@@ -109,10 +110,10 @@ public final class GeneralizedCrossEntropyLoss extends LabelLoss {
         NDArray logPy = CrossEntropy.labelLogProbability(logits, labels);
         if (form == Form.PAPER) {
             // (1 - exp(q log p_y)) / q
-            return logPy.mul(q).exp().neg().add(1f).div(q);
+            return Scalars.div(Scalars.mul(logPy, q).exp().neg().add(1f), q);
         }
         // -log p_y * q * exp(q log p_y), the factor without gradient
-        NDArray factor = logPy.stopGradient().mul(q).exp().mul(q);
+        NDArray factor = Scalars.mul(Scalars.mul(logPy.stopGradient(), q).exp(), q);
         return logPy.neg().mul(factor);
     }
 

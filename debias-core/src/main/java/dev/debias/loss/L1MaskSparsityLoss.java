@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.training.loss.Loss;
 
+import dev.debias.ndarray.Scalars;
+
 /**
  * L1 penalty on pruning-mask scores, \(L = \lambda \sum_{l} \sum_{j} f(\pi_{l,j})\), as used by
  * Park et al., "Training Debiased Subnetworks with Contrastive Weight Pruning" (DCWP, CVPR 2023)
@@ -166,7 +168,7 @@ public final class L1MaskSparsityLoss extends Loss {
                         };
                 total = total == null ? term : total.add(term);
             }
-            result = total.mul(lambda);
+            result = Scalars.mul(total, lambda);
             result.attach(target);
         }
         return LossInputs.requireFinite(result, getName());

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 
+import dev.debias.ndarray.Scalars;
+
 /**
  * The subgroup consistency regulariser of CAMEL (Goel et al., "Model Patching: Closing the Subgroup
  * Performance Gap with Data Augmentation", ICLR 2021): predictions on an image and on its two
@@ -158,23 +160,22 @@ public final class SubgroupConsistencyLoss extends Loss implements PerSampleLoss
                 switch (type) {
                     case CAMEL -> camel(po, pf, pg);
                     case TRIPLET_JS -> tripletJs(po, pf, pg);
-                    case KL -> klDivergence(po, pf).add(klDivergence(po, pg)).mul(0.5f);
-                    case REVERSE_KL -> klDivergence(pf, po).add(klDivergence(pg, po)).mul(0.5f);
+                    case KL -> Scalars.mul(klDivergence(po, pf).add(klDivergence(po, pg)), 0.5f);
+                    case REVERSE_KL -> Scalars.mul(klDivergence(pf, po).add(klDivergence(pg, po)), 0.5f);
                 };
-        return values.mul(weight);
+        return Scalars.mul(values, weight);
     }
 
     private static NDArray camel(NDArray po, NDArray pf, NDArray pg) {
-        NDArray m = pf.add(pg).div(2f);
-        return klDivergence(po, m)
-                .mul(0.5f)
-                .add(klDivergence(pf, m).mul(0.25f))
-                .add(klDivergence(pg, m).mul(0.25f));
+        NDArray m = Scalars.div(pf.add(pg), 2f);
+        return Scalars.mul(klDivergence(po, m), 0.5f)
+                .add(Scalars.mul(klDivergence(pf, m), 0.25f))
+                .add(Scalars.mul(klDivergence(pg, m), 0.25f));
     }
 
     private static NDArray tripletJs(NDArray po, NDArray pf, NDArray pg) {
-        NDArray m = po.add(pf).add(pg).div(3f);
-        return klDivergence(po, m).add(klDivergence(pf, m)).add(klDivergence(pg, m)).div(3f);
+        NDArray m = Scalars.div(po.add(pf).add(pg), 3f);
+        return Scalars.div(klDivergence(po, m).add(klDivergence(pf, m)).add(klDivergence(pg, m)), 3f);
     }
 
     /** {@inheritDoc} */

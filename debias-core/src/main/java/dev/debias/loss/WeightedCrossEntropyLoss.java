@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 
 import dev.debias.data.GroupedLabels;
+import dev.debias.ndarray.Scalars;
 
 /**
  * Cross-entropy with a constant weight per sample: \(L = \frac{1}{B}\sum_i w_i\,
@@ -182,8 +183,8 @@ public final class WeightedCrossEntropyLoss extends Loss implements PerSampleLos
         NDArray total = ce.mul(w).sum();
         NDArray loss =
                 normalizeBySumOfWeights
-                        ? total.div(w.sum().maximum(MIN_WEIGHT_SUM))
-                        : total.div((float) batch);
+                        ? total.div(Scalars.maximum(w.sum(), MIN_WEIGHT_SUM))
+                        : Scalars.div(total, batch);
         return LossInputs.requireFinite(loss, getName());
     }
 

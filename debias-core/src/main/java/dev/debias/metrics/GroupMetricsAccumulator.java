@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedLabels;
+import dev.debias.ndarray.Scalars;
 
 import java.util.Arrays;
 
@@ -292,7 +293,7 @@ public final class GroupMetricsAccumulator {
             NDArray correct = predicted.eq(y).toType(DataType.INT64, false).expandDims(1);
 
             NDArray clipped = g.clip(-1, groups - 1);
-            NDArray bins = clipped.add(clipped.lt(0).toType(DataType.INT64, false).mul(groups + 1));
+            NDArray bins = clipped.add(Scalars.mul(clipped.lt(0).toType(DataType.INT64, false), groups + 1));
             NDArray groupHot = bins.oneHot(groups + 1, DataType.INT64);
             NDArray groupTotal = groupHot.sum(new int[] {0});
             NDArray groupRight = groupHot.mul(correct).sum(new int[] {0});

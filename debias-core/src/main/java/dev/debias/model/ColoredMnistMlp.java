@@ -7,6 +7,8 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 
+import dev.debias.ndarray.Scalars;
+
 import java.util.Arrays;
 
 /**
@@ -140,7 +142,7 @@ public final class ColoredMnistMlp extends Backbone {
                             + shape);
         }
         NDArray flat = x.reshape(shape.get(0), inputSize);
-        return inputScale == 1f ? flat : flat.mul(inputScale);
+        return inputScale == 1f ? flat : Scalars.mul(flat, inputScale);
     }
 
     /** Builds a {@link ColoredMnistMlp}. */

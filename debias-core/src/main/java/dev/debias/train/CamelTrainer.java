@@ -23,6 +23,7 @@ import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GroupDroLoss;
 import dev.debias.loss.GroupDroStep;
 import dev.debias.loss.SubgroupConsistencyLoss;
+import dev.debias.ndarray.Scalars;
 import dev.debias.sampler.GroupStreamSampler;
 
 import java.util.LinkedHashMap;
@@ -202,7 +203,7 @@ public final class CamelTrainer extends DebiasTrainer {
         NDArray oneHot = groups.oneHot(numGroups).toType(DataType.FLOAT32, false);
         NDArray sums = values.expandDims(0).matMul(oneHot).squeeze(0);
         NDArray counts = oneHot.sum(new int[] {0});
-        return sums.div(counts.maximum(1f)).sum();
+        return sums.div(Scalars.maximum(counts, 1f)).sum();
     }
 
     /**

@@ -10,6 +10,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
+import dev.debias.ndarray.Scalars;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -110,13 +112,13 @@ public final class CheckpointableOptimizer extends Optimizer {
         float mu = config.momentum();
         float decay = getWeightDecay();
         try (NDManager scope = weight.getManager().newSubManager()) {
-            NDArray g = attached(grad.mul(rescaleGrad), scope);
+            NDArray g = attached(Scalars.mul(grad, rescaleGrad), scope);
             if (decay != 0) {
-                g.addi(attached(weight.mul(decay), scope));
+                g.addi(attached(Scalars.mul(weight, decay), scope));
             }
-            buffer.muli(mu).addi(g);
-            g.addi(attached(buffer.mul(mu), scope));
-            weight.subi(g.muli(lr));
+            Scalars.muli(buffer, mu).addi(g);
+            g.addi(attached(Scalars.mul(buffer, mu), scope));
+            weight.subi(Scalars.muli(g, lr));
             // Zero the weight's stored gradient: zeroing the array passed in as grad leaves it in place
             // (CheckpointableOptimizerTest checks the stored one after every step).
             NDArray stored = attached(weight.getGradient(), scope);

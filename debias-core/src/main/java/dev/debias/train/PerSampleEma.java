@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
+import dev.debias.ndarray.Scalars;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -103,13 +105,13 @@ public final class PerSampleEma implements Checkpointable, AutoCloseable {
         NDIndex placed = new NDIndex("{}", onto(m, placeOfSample.get(at)));
         NDArray previous = onto(m, ema.get(placed));
         NDArray visited = onto(m, seen.get(at));
-        NDArray updated = previous.mul(alpha).add(visited.mul(-alpha).add(1f).mul(detached));
+        NDArray updated = Scalars.mul(previous, alpha).add(Scalars.mul(visited, -alpha).add(1f).mul(detached));
         ema.set(placed, updated);
         seen.set(at, visited.onesLike());
         NDArray rows = onto(m, ema.reshape(numClasses, rowLength));
         NDArray classMax = rows.max(new int[] {1});
         NDArray maxOfSample = classMax.get(new NDIndex("{}", labels));
-        return updated.div(maxOfSample.maximum(EPSILON));
+        return updated.div(Scalars.maximum(maxOfSample, EPSILON));
     }
 
     /**

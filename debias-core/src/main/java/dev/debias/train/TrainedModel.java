@@ -15,6 +15,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
+import dev.debias.ndarray.Scalars;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -225,7 +227,7 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scope);
                 if (config.weightDecay() != 0) {
-                    NDArray decay = weight.mul(config.weightDecay());
+                    NDArray decay = Scalars.mul(weight, config.weightDecay());
                     decay.attach(scope);
                     gradient.addi(decay);
                 }
@@ -236,7 +238,7 @@ public final class TrainedModel implements Checkpointable, AutoCloseable {
             if (squares == null) {
                 return;
             }
-            NDArray factor = squares.sqrt().maximum(bound).pow(-1).mul(bound);
+            NDArray factor = Scalars.mul(Scalars.pow(Scalars.maximum(squares.sqrt(), bound), -1f), bound);
             for (NDArray gradient : gradients) {
                 gradient.muli(factor);
             }

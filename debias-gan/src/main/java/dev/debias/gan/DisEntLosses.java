@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 
 import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GeneralizedCrossEntropyLoss;
+import dev.debias.ndarray.Scalars;
 import dev.debias.train.PerSampleEma;
 import dev.debias.train.RelativeDifficulty;
 
@@ -73,7 +74,7 @@ record DisEntLosses(NDArray intrinsic, NDArray bias, NDArray swapIntrinsic, NDAr
         NDArray weights = RelativeDifficulty.weights(difficultyBias, difficultyIntrinsic);
         NDArray intrinsic = ceConflict.mul(weights).mean();
         NDArray bias = gce.ofLogits(predAlign, y).mean();
-        NDArray total = intrinsic.add(bias.mul(config.lambdaDis()));
+        NDArray total = intrinsic.add(Scalars.mul(bias, config.lambdaDis()));
         if (permutation == null) {
             return new DisEntLosses(intrinsic, bias, null, null, total);
         }
@@ -83,8 +84,8 @@ record DisEntLosses(NDArray intrinsic, NDArray bias, NDArray swapIntrinsic, NDAr
         NDArray predSwapAlign = model.classifyBias(parameters, concat(ziFixed, zbSwapped), true);
         NDArray swapIntrinsic = CrossEntropy.ofLogits(predSwapConflict, y).mul(weights).mean();
         NDArray swapBias = gce.ofLogits(predSwapAlign, ySwapped).mean();
-        NDArray swap = swapIntrinsic.add(swapBias.mul(config.lambdaSwapBias()));
-        return new DisEntLosses(intrinsic, bias, swapIntrinsic, swapBias, total.add(swap.mul(config.lambdaSwap())));
+        NDArray swap = swapIntrinsic.add(Scalars.mul(swapBias, config.lambdaSwapBias()));
+        return new DisEntLosses(intrinsic, bias, swapIntrinsic, swapBias, total.add(Scalars.mul(swap, config.lambdaSwap())));
     }
 
     private static NDArray concat(NDArray a, NDArray b) {

@@ -18,6 +18,7 @@ import dev.debias.loss.CrossEntropy;
 import dev.debias.loss.GeneralizedCrossEntropyLoss;
 import dev.debias.loss.L1MaskSparsityLoss;
 import dev.debias.model.Backbone;
+import dev.debias.ndarray.Scalars;
 import dev.debias.sampler.EpochSampler;
 import dev.debias.sampler.WeightedSampler;
 import dev.debias.train.DebiasTrainer;
@@ -255,7 +256,7 @@ public final class DcwpTrainer extends DebiasTrainer {
             if (mining.rule() == MiningConfig.Rule.ENSEMBLE) {
                 NDArray logP = CrossEntropy.labelLogProbability(logits, y);
                 NDArray confident = logP.stopGradient().exp().gt(mining.eta()).toType(DataType.FLOAT32, false);
-                loss = logP.neg().mul(confident).sum().div(confident.sum().maximum(1f));
+                loss = logP.neg().mul(confident).sum().div(Scalars.maximum(confident.sum(), 1f));
             } else if (mining.biasedLoss() == MiningConfig.BiasedLoss.GCE) {
                 loss = gce.ofLogits(logits, y).mean();
             } else {
@@ -295,7 +296,7 @@ public final class DcwpTrainer extends DebiasTrainer {
             ce = CrossEntropy.ofLogits(out.get(0), y).mean();
             con = contrastive.compute(out.get(1), y, batchFlags(flags, batch));
             float lambdaCon = pruning ? config.lambdaContrastivePrune() : config.lambdaContrastiveFinetune();
-            total = ce.add(con.loss().mul(lambdaCon));
+            total = ce.add(Scalars.mul(con.loss(), lambdaCon));
             if (pruning) {
                 sparse = new L1MaskSparsityLoss(network.scoreArrays(), L1MaskSparsityLoss.Mode.RAW, config.lambdaSparse())
                         .evaluate(new NDList(), new NDList(ce));

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
+import dev.debias.ndarray.Scalars;
+
 /**
  * DCWP's debiased supervised-contrastive term (Park et al., CVPR 2023; ALGORITHMS.md §10.5), over
  * one view of a batch's features. With {@code h = f / ||f||₂}, {@code S = h hᵀ / T} minus its
@@ -94,9 +96,9 @@ public final class DebiasedContrastiveLoss {
         }
         NDManager manager = features.getManager();
         DataType type = features.getDataType();
-        NDArray norm = features.norm(new int[] {1}, true).maximum(NORM_EPS);
+        NDArray norm = Scalars.maximum(features.norm(new int[] {1}, true), NORM_EPS);
         NDArray h = features.div(norm);
-        NDArray s = h.matMul(h.transpose()).div(temperature);
+        NDArray s = Scalars.div(h.matMul(h.transpose()), temperature);
         s = s.sub(s.max(new int[] {1}, true).stopGradient());
         NDArray notSelf = manager.eye(Math.toIntExact(n)).toType(type, false).neg().add(1f);
         NDArray sameClass = labels.reshape(-1, 1).eq(labels.reshape(1, -1)).toType(type, false);
@@ -109,9 +111,9 @@ public final class DebiasedContrastiveLoss {
         NDArray logProbability = s.sub(logDenominator);
         NDArray count = p.sum(new int[] {1});
         NDArray kept = count.gt(0f).toType(type, false);
-        NDArray rowMean = p.mul(logProbability.neg()).sum(new int[] {1}).div(count.maximum(1f));
+        NDArray rowMean = p.mul(logProbability.neg()).sum(new int[] {1}).div(Scalars.maximum(count, 1f));
         NDArray rows = kept.sum();
-        NDArray loss = rowMean.mul(kept).sum().div(rows.maximum(1f)).mul(temperature / baseTemperature);
+        NDArray loss = Scalars.mul(rowMean.mul(kept).sum().div(Scalars.maximum(rows, 1f)), temperature / baseTemperature);
         return new Result(loss, rows);
     }
 

@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 import dev.debias.model.Backbone;
+import dev.debias.ndarray.Scalars;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -314,7 +315,7 @@ public final class MaskedNetwork extends AbstractBlock {
             soft = nu.add(score);
         }
         if (temperature != 1f) {
-            soft = soft.div(temperature);
+            soft = Scalars.div(soft, temperature);
         }
         soft = Activation.sigmoid(soft);
         NDArray hard = soft.gt(0.5f).toType(soft.getDataType(), false);

@@ -17,6 +17,7 @@ import dev.debias.gan.cyclegan.CycleGanTrainer;
 import dev.debias.gan.cyclegan.CycleGanTranslator;
 import dev.debias.io.AtomicFiles;
 import dev.debias.metrics.GroupMetricsReport;
+import dev.debias.ndarray.Scalars;
 import dev.debias.train.HistoryFiles;
 import dev.debias.train.OptimizerConfig;
 import dev.debias.train.TrainingConfig;
@@ -328,7 +329,7 @@ public final class TranslateCommand implements Callable<Integer> {
                     labels[from + k] = images.labels()[sources[from + k]];
                 }
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = images.features(scope, idx).mul(1f / 255 / images.scale());
+                    NDArray x = Scalars.mul(images.features(scope, idx), 1f / 255 / images.scale());
                     int cls = label == CycleGanTrainer.ALL_CLASSES ? labels[from] : label;
                     NDArray fake = translator.translate(x, cls, a, b);
                     NDArray back = translator.translate(fake, cls, b, a);

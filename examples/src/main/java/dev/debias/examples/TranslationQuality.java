@@ -15,6 +15,7 @@ import dev.debias.data.Mnist;
 import dev.debias.data.MnistSplits;
 import dev.debias.data.SyntheticDigits;
 import dev.debias.data.ZigzagCorruption;
+import dev.debias.ndarray.Scalars;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -258,7 +259,7 @@ final class TranslationQuality {
             NDArray s = manager.create(sources, new Shape(n, per));
             NDArray t = manager.create(translations, new Shape(n, per));
             // squared distances |t_i|^2 + |s_j|^2 - 2 t_i . s_j; |t_i|^2 is the same along a row
-            NDArray distance = s.square().sum(new int[] {1}).reshape(1, n).sub(t.dot(s.transpose()).mul(2));
+            NDArray distance = s.square().sum(new int[] {1}).reshape(1, n).sub(Scalars.mul(t.dot(s.transpose()), 2));
             NDArray self = manager.eye(n).toType(DataType.BOOLEAN, false);
             NDArray own = NDArrays.where(self, distance, manager.zeros(distance.getShape())).sum(new int[] {1});
             NDArray others = NDArrays.where(self, manager.full(distance.getShape(), Float.POSITIVE_INFINITY), distance)

@@ -2,6 +2,8 @@ package dev.debias.gan.cyclegan;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.debias.ndarray.Scalars;
+
 /**
  * The adversarial losses of CAMEL's CycleGAN (ALGORITHMS.md §5.4), each the mean over the patch
  * logits {@code d} of a discriminator for a target {@code t} (1 real, 0 fake).
@@ -12,8 +14,8 @@ public enum AdversarialLoss {
     BCE {
         @Override
         public NDArray of(NDArray logits, float target) {
-            NDArray softplus = logits.abs().neg().exp().add(1f).log().add(logits.maximum(0f));
-            return softplus.sub(logits.mul(target)).mean();
+            NDArray softplus = logits.abs().neg().exp().add(1f).log().add(Scalars.maximum(logits, 0f));
+            return softplus.sub(Scalars.mul(logits, target)).mean();
         }
     },
 
@@ -29,7 +31,7 @@ public enum AdversarialLoss {
     WGAN {
         @Override
         public NDArray of(NDArray logits, float target) {
-            return logits.mul(1f - 2f * target).mean();
+            return Scalars.mul(logits, 1f - 2f * target).mean();
         }
     };
 

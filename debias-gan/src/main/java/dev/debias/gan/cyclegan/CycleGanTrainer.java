@@ -15,6 +15,7 @@ import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedArrayDataset;
+import dev.debias.ndarray.Scalars;
 import dev.debias.sampler.EpochSampler;
 import dev.debias.train.Phase;
 import dev.debias.train.PhasedRun;
@@ -237,11 +238,11 @@ public final class CycleGanTrainer implements AutoCloseable {
             NDArray sameY = generate(forward, y);
             NDArray adversarialTerm =
                     adversarial.of(critic(targetCritic, fakeY), 1f).add(adversarial.of(critic(sourceCritic, fakeX), 1f));
-            NDArray cycle = x.sub(cycleX).abs().mean().mul(config.cycleWeight());
+            NDArray cycle = Scalars.mul(x.sub(cycleX).abs().mean(), config.cycleWeight());
             if (!config.sourceCycleOnly()) {
-                cycle = cycle.add(y.sub(cycleY).abs().mean().mul(config.cycleWeight()));
+                cycle = cycle.add(Scalars.mul(y.sub(cycleY).abs().mean(), config.cycleWeight()));
             }
-            NDArray identity = x.sub(sameX).abs().mean().add(y.sub(sameY).abs().mean()).mul(0.5f * config.identityWeight());
+            NDArray identity = Scalars.mul(x.sub(sameX).abs().mean().add(y.sub(sameY).abs().mean()), 0.5f * config.identityWeight());
             NDArray loss = adversarialTerm.add(cycle).add(identity);
             collector.backward(loss);
             return new GeneratorPhase(loss, adversarialTerm, cycle, identity, fakeX, fakeY);
@@ -259,7 +260,7 @@ public final class CycleGanTrainer implements AutoCloseable {
         try (GradientCollector collector = sourceCritic.trainer().newGradientCollector()) {
             NDArray lossX = adversarial.of(critic(sourceCritic, x), 1f).add(adversarial.of(critic(sourceCritic, pooledX), 0f));
             NDArray lossY = adversarial.of(critic(targetCritic, y), 1f).add(adversarial.of(critic(targetCritic, pooledY), 0f));
-            NDArray loss = lossX.add(lossY).mul(0.5f);
+            NDArray loss = Scalars.mul(lossX.add(lossY), 0.5f);
             collector.backward(loss);
             return loss;
         }

@@ -17,6 +17,7 @@ import com.google.gson.JsonParseException;
 
 import dev.debias.augment.SubgroupTranslator;
 import dev.debias.io.AtomicFiles;
+import dev.debias.ndarray.Scalars;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +105,7 @@ public final class CycleGanTranslator implements SubgroupTranslator, AutoCloseab
                     "the generator of class " + label + " takes images [B, " + expected + "], got " + shape);
         }
         ParameterStore store = new ParameterStore(images.getManager(), false);
-        NDArray scaled = images.mul(2f).sub(1f);
+        NDArray scaled = Scalars.mul(images, 2f).sub(1f);
         boolean single = !evalMode && shape.get(0) == 1;
         if (single) {
             // BatchNorm over two copies of one image normalises exactly as over the image alone
@@ -115,7 +116,7 @@ public final class CycleGanTranslator implements SubgroupTranslator, AutoCloseab
         if (single) {
             out = out.get("0:1");
         }
-        return out.add(1f).mul(0.5f);
+        return Scalars.mul(out.add(1f), 0.5f);
     }
 
     /**
