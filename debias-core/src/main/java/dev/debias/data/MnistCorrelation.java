@@ -1,6 +1,7 @@
 package dev.debias.data;
 
 import ai.djl.ndarray.types.Shape;
+import dev.debias.augment.SubgroupTranslator;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -179,6 +180,21 @@ public final class MnistCorrelation {
             parts.add(ZigzagCorruption.corrupt(mnist.trainImages(), zigzag.get(p), streamSeeds()[0]), p, ZIGZAG);
         }
         return parts.build(spec, true);
+    }
+
+    /**
+     * Returns the exact translations between this dataset's subgroups: a diagnostic stand-in for
+     * CAMEL's stage 1 that renders a clean training image with the zigzag this dataset draws over
+     * it, and a zigzagged one as the clean digit under it ({@code CamelTrainer} with it measures
+     * what stage 2 gains from perfect translations). It recognises MNIST's training images by their
+     * pixels and refuses others.
+     *
+     * @param mnist the MNIST images {@link #generate(MnistSplits)} was given
+     * @return a translator of both parities between clean and zigzag
+     * @throws IllegalArgumentException if the images are not 28&times;28
+     */
+    public SubgroupTranslator oracleTranslator(MnistSplits mnist) {
+        return new ZigzagOracleTranslator(mnist.trainImages(), streamSeeds()[0]);
     }
 
     private GroupedArrayDataset dataset(

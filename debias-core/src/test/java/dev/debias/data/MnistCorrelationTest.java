@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.debias.augment.SubgroupTranslator;
+
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -161,5 +169,79 @@ class MnistCorrelationTest {
             assertArrayEquals(new long[] {9_900, 100, 100, 9_900}, splits.validation().orElseThrow().countGroups());
             assertEquals(20_000, splits.test().orElseThrow().size());
         }
+    }
+
+    @Test
+    void theOracleRendersEveryImageAsItsOwnDigitInTheOtherSubgroupWithTheDatasetsZigzag() {
+        MnistSplits mnist = synthetic(400, 20);
+        MnistCorrelation generator = MnistCorrelation.builder().optGroupSizes(new long[] {40, 10, 10, 40}).build();
+        SubgroupTranslator oracle = generator.oracleTranslator(mnist);
+        try (GroupedSplits splits = generator.generate(mnist); NDManager manager = NDManager.newBaseManager()) {
+            for (GroupedArrayDataset split : List.of(splits.train(), splits.validation().orElseThrow())) {
+                for (int y = 0; y < 2; y++) {
+                    int label = y;
+                    long[] picked = IntStream.range(0, Math.toIntExact(split.size())).filter(i -> split.labels()[i] == label)
+                            .asLongStream().toArray();
+                    NDArray originals = split.features(manager, picked);
+                    float[] before = originals.toFloatArray();
+                    float[] zigzagged = oracle.translate(originals, y, MnistCorrelation.CLEAN, MnistCorrelation.ZIGZAG).toFloatArray();
+                    float[] cleaned = oracle.translate(originals, y, MnistCorrelation.ZIGZAG, MnistCorrelation.CLEAN).toFloatArray();
+                    byte[] zigzagPixels = bytes(zigzagged);
+                    byte[] cleanPixels = bytes(cleaned);
+                    for (int k = 0; k < picked.length; k++) {
+                        int i = (int) picked[k];
+                        int source = sourceIndex(split, i);
+                        assertEquals(source, (zigzagPixels[k * N] & 0xff) + 256 * (zigzagPixels[k * N + 1] & 0xff));
+                        // the clean rendering is the MNIST image itself, the zigzagged one carries a zigzag
+                        assertArrayEquals(Arrays.copyOfRange(mnist.trainImages().pixels(), source * N, (source + 1) * N),
+                                Arrays.copyOfRange(cleanPixels, k * N, (k + 1) * N), "image " + i);
+                        assertTrue(hasZigzagPixels(zigzagPixels, k), "image " + i + " rendered zigzagged");
+                        // an image already in the target subgroup comes back as the same floats: the
+                        // oracle's zigzag of a digit is the one the dataset drew over it
+                        float[] own = split.attributes()[i] == MnistCorrelation.ZIGZAG ? zigzagged : cleaned;
+                        assertArrayEquals(Arrays.copyOfRange(before, k * N, (k + 1) * N),
+                                Arrays.copyOfRange(own, k * N, (k + 1) * N), 0f, "image " + i + " in its own subgroup");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theOracleNamesWhatItCannotTranslate() {
+        MnistSplits mnist = synthetic(400, 20);
+        SubgroupTranslator oracle = MnistCorrelation.builder().optGroupSizes(new long[] {40, 10, 10, 40}).build()
+                .oracleTranslator(mnist);
+        assertFalse(oracle.supports(0, 0, 0));
+        assertFalse(oracle.supports(2, 0, 1));
+        assertTrue(oracle.supports(1, 1, 0));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            IllegalArgumentException stranger = assertThrows(IllegalArgumentException.class,
+                    () -> oracle.translate(manager.ones(new Shape(1, 1, 28, 28)), 0, 0, 1));
+            assertTrue(stranger.getMessage().contains("none of MNIST's training images"), stranger.getMessage());
+            IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                    () -> oracle.translate(manager.zeros(new Shape(2, 3, 28, 28)), 0, 0, 1));
+            assertTrue(shape.getMessage().contains("(2, 3, 28, 28)"), shape.getMessage());
+            IllegalArgumentException pair = assertThrows(IllegalArgumentException.class,
+                    () -> oracle.translate(manager.zeros(new Shape(1, 1, 28, 28)), 0, 1, 1));
+            assertTrue(pair.getMessage().contains("from 1 to 1"), pair.getMessage());
+        }
+    }
+
+    private static byte[] bytes(float[] v) {
+        byte[] out = new byte[v.length];
+        for (int p = 0; p < v.length; p++) {
+            out[p] = (byte) Math.round(v[p] * 255f);
+        }
+        return out;
+    }
+
+    private static boolean hasZigzagPixels(byte[] pixels, int k) {
+        for (int p = 2; p < N; p++) {
+            if (p % 28 >= 2 && pixels[k * N + p] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -29,7 +29,9 @@ import java.util.TreeSet;
  * class between its two subgroups of the training set), saves them under {@code
  * <out>/translators} and stage 2 trains {@link CamelTrainer} with {@link
  * CamelConfig#mnistCorrelation()}'s settings and the overrides. {@code --translators DIR} reuses
- * saved translators instead of stage 1; a resumed run reuses its own.
+ * saved translators instead of stage 1; a resumed run reuses its own. {@code --stage1=oracle}
+ * replaces stage 1 by MNIST-Correlation's exact translations ({@link
+ * MnistCorrelation#oracleTranslator}), to measure stage 2 alone.
  */
 final class CamelMethod implements MethodEntry {
 
@@ -48,6 +50,8 @@ final class CamelMethod implements MethodEntry {
     public Map<String, String> options() {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("translators", "a folder of saved CycleGAN translators to use instead of training them (stage 1)");
+        options.put("stage1", "cyclegan|oracle: stage 1's translators; oracle (MNIST-Correlation only, a diagnostic) renders"
+                + " every image with its exact counterpart, the dataset's own zigzag added or removed (default cyclegan)");
         options.put("cyclegan-steps", "steps of each stage-1 CycleGAN (default " + DEFAULT_CYCLEGAN_STEPS + ")");
         options.put("lambda-c", "lambda_c, the weight of the subgroup-consistency term (preset 5)");
         options.put("consistency", "camel|triplet-js|kl|reverse-kl, the consistency variant (preset camel)");
@@ -84,8 +88,24 @@ final class CamelMethod implements MethodEntry {
                 throw new CliException("--consistency expects camel, triplet-js, kl or reverse-kl, got '" + o.text("consistency") + "'");
             }
         }
-        CycleGanTranslator translator = translators(request, o);
-        return new CamelTrainer(b.build(), request.blocks()::get, request.inputShape(), translator).closing(translator);
+        String stageOne = o.has("stage1") ? o.text("stage1") : "cyclegan";
+        switch (stageOne) {
+            case "cyclegan":
+                CycleGanTranslator translator = translators(request, o);
+                return new CamelTrainer(b.build(), request.blocks()::get, request.inputShape(), translator).closing(translator);
+            case "oracle":
+                if (o.has("translators") || o.has("cyclegan-steps")) {
+                    throw new CliException("--stage1=oracle trains no CycleGAN: drop --translators and --cyclegan-steps");
+                }
+                if (request.data().oracleTranslator() == null) {
+                    throw new CliException("--stage1=oracle needs a dataset whose exact translations are known"
+                            + " (mnist-correlation), not " + request.dataset());
+                }
+                return new CamelTrainer(b.build(), request.blocks()::get, request.inputShape(),
+                        request.data().oracleTranslator().get());
+            default:
+                throw new CliException("--stage1 expects cyclegan or oracle, got '" + stageOne + "'");
+        }
     }
 
     private static CycleGanTranslator translators(Request request, MethodOptionValues o) {

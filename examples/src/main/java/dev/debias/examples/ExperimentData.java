@@ -1,5 +1,6 @@
 package dev.debias.examples;
 
+import dev.debias.augment.SubgroupTranslator;
 import dev.debias.data.ColoredMnist;
 import dev.debias.data.DatasetPaths;
 import dev.debias.data.GroupedArrayDataset;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.function.Supplier;
 
 /**
  * Resolves the {@code --dataset} argument of the command line: {@code cmnist} builds Colored
@@ -53,12 +55,19 @@ public final class ExperimentData {
      * @param description a one-line description for the console and metrics files
      * @param translationDomains the images CAMEL's stage 1 trains its CycleGAN on when they are
      *     not the training set's (MNIST-Correlation), else null
+     * @param oracleTranslator makes the exact translations between the subgroups when the dataset
+     *     knows them (MNIST-Correlation, {@link MnistCorrelation#oracleTranslator}), else null
      */
-    public record Loaded(GroupedSplits splits, Source source, String description, GroupedArrayDataset translationDomains)
+    public record Loaded(
+            GroupedSplits splits,
+            Source source,
+            String description,
+            GroupedArrayDataset translationDomains,
+            Supplier<SubgroupTranslator> oracleTranslator)
             implements AutoCloseable {
 
         Loaded(GroupedSplits splits, Source source, String description) {
-            this(splits, source, description, null);
+            this(splits, source, description, null, null);
         }
 
         /** Closes the splits and the translation domains. */
@@ -165,6 +174,8 @@ public final class ExperimentData {
             throw new CliException(
                     "MNIST not found under " + DatasetPaths.root() + "; run scripts/fetch-datasets.sh (or set DEBIAS_DATA)");
         }
-        return new Loaded(generator.generate(mnist), Source.MNIST_CORRELATION, what + from, generator.translationDomains(mnist));
+        MnistSplits images = mnist;
+        return new Loaded(generator.generate(mnist), Source.MNIST_CORRELATION, what + from, generator.translationDomains(mnist),
+                () -> generator.oracleTranslator(images));
     }
 }
