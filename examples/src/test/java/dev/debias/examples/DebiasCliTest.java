@@ -180,6 +180,22 @@ class DebiasCliTest {
     }
 
     @Test
+    void camelsOracleStageOneIsRefusedWhereNoExactTranslationsExistAndNamesABadChoice(@TempDir Path tmp) throws Exception {
+        String dataset = twoSubgroupDataset(tmp).toString();
+        Object[] folder = run(
+                "train", "--method", "camel", "--dataset", dataset, "--iterations", "2",
+                "--stage1=oracle", "--out", tmp.resolve("oracle").toString(), "--quiet");
+        assertEquals(2, folder[0]);
+        assertTrue(((String) folder[1]).contains("--stage1=oracle needs a dataset whose exact translations are known"),
+                (String) folder[1]);
+        Object[] unknown = run(
+                "train", "--method", "camel", "--dataset", dataset, "--iterations", "2",
+                "--stage1=pix2pix", "--out", tmp.resolve("unknown").toString(), "--quiet");
+        assertEquals(2, unknown[0]);
+        assertTrue(((String) unknown[1]).contains("--stage1 expects cyclegan or oracle, got 'pix2pix'"), (String) unknown[1]);
+    }
+
+    @Test
     void camelResumesARunStoppedBetweenItsStagesAndRefusesToTrainOverItsTranslators(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("camel");
         String[] base = {"train", "--method", "camel", "--dataset", twoSubgroupDataset(tmp).toString(), "--iterations", "4",
