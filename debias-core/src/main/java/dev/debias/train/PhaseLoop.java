@@ -27,7 +27,8 @@ import java.util.Optional;
  * TrainingDivergedException} when the loss or, checked before each validation, the state stops
  * being finite (so no checkpoint is ever written from it), validates every
  * {@link TrainingConfig#evaluateEvery()} steps (or once per epoch) and at the end, keeps the
- * evaluation the {@link ModelSelection} rule prefers, and has the run write checkpoints.
+ * evaluation the {@link ModelSelection} rule prefers, has the run write checkpoints, and ends at
+ * a step boundary when its {@link StopRequest} is made.
  */
 final class PhaseLoop {
 
@@ -68,8 +69,16 @@ final class PhaseLoop {
     private final boolean progressBar;
     private final long batchesPerEpoch;
     private final ModelSelection rule;
+    private final StopRequest stopRequest;
 
-    PhaseLoop(Phase phase, String runName, Device device, GroupedDataset train, GroupedDataset validation, boolean progressBar) {
+    PhaseLoop(
+            Phase phase,
+            String runName,
+            Device device,
+            GroupedDataset train,
+            GroupedDataset validation,
+            boolean progressBar,
+            StopRequest stopRequest) {
         this.phase = phase;
         this.label = runName + "/" + phase.name();
         this.device = device;
@@ -78,6 +87,7 @@ final class PhaseLoop {
         this.progressBar = progressBar;
         this.batchesPerEpoch = countBatches();
         this.rule = phase.training().modelSelection().resolve(validation.hasGroupLabels());
+        this.stopRequest = stopRequest;
     }
 
     long totalSteps() {
@@ -99,6 +109,9 @@ final class PhaseLoop {
         try (NDManager manager = NDManager.newBaseManager(device)) {
             manager.setName("training-loop");
             while (state.step < total) {
+                if (stopRequest != null && stopRequest.isRequested()) {
+                    stop(state, checkpointer, clock);
+                }
                 if (!order.hasNext()) {
                     epoch++;
                     order = phase.sampler().sample(train, epoch);
@@ -139,6 +152,24 @@ final class PhaseLoop {
         }
         clock.update();
         return result(state, checkpointer);
+    }
+
+    /**
+     * Ends the loop at a step boundary on the stop request: writes the {@code last} checkpoint at
+     * the step reached, unless it is there already or the phase has not started, and throws.
+     */
+    private void stop(PhaseState state, Checkpointer checkpointer, LoopClock clock) {
+        if (checkpointer != null && state.step > 0 && state.step != state.lastCheckpointStep) {
+            long checkpointStarted = System.nanoTime();
+            clock.update();
+            checkpointer.save(state, false);
+            state.checkpointNanos += System.nanoTime() - checkpointStarted;
+            state.lastCheckpointStep = state.step;
+            LOGGER.info("{}: stopped after step {}, checkpoint written", label, state.step);
+        }
+        long checkpointStep = checkpointer != null && state.step > 0 ? state.lastCheckpointStep : -1;
+        throw new TrainingStoppedException(
+                phase.name(), state.step, checkpointStep, stopRequest.reason().orElse("stop requested"));
     }
 
     /**

@@ -42,6 +42,10 @@ import java.util.stream.Stream;
  * refused when there is nothing to resume, when a checkpoint is damaged, and when a phase is asked
  * for fewer steps than it has done. A run that does not resume refuses a directory that already
  * holds checkpoints.
+ *
+ * <p>With a {@link StopRequest} (from the main settings), a phase stops at the first step boundary
+ * after the request: it writes its {@code last} checkpoint at that step and throws a {@link
+ * TrainingStoppedException}; later phases do not run.
  */
 public final class PhasedRun {
 
@@ -55,6 +59,7 @@ public final class PhasedRun {
     private final Path dir;
     private final boolean resume;
     private final boolean progressBar;
+    private final StopRequest stopRequest;
     private final Provenance provenance;
     private final GroupSpec spec;
     private final List<EvaluationRecord> history = new ArrayList<>();
@@ -69,6 +74,7 @@ public final class PhasedRun {
         this.dir = b.dir;
         this.resume = b.resume;
         this.progressBar = b.progressBar;
+        this.stopRequest = b.stopRequest;
         this.provenance = b.provenance;
         this.spec = train.countedGroupSpec();
     }
@@ -122,7 +128,7 @@ public final class PhasedRun {
             throw new IllegalArgumentException(
                     "phase " + phase.name() + " trains on " + data.size() + " samples, the run's training set has " + train.size());
         }
-        PhaseLoop loop = new PhaseLoop(phase, name, device, data, validation, progressBar);
+        PhaseLoop loop = new PhaseLoop(phase, name, device, data, validation, progressBar, stopRequest);
         long total = loop.totalSteps();
         PhaseState state = null;
         if (phaseDir.isPresent() && resume) {
@@ -288,6 +294,7 @@ public final class PhasedRun {
         private Path dir;
         private boolean resume;
         private boolean progressBar;
+        private StopRequest stopRequest;
         private Provenance provenance = new Provenance(new com.google.gson.JsonObject());
 
         Builder() {}
@@ -328,8 +335,8 @@ public final class PhasedRun {
         }
 
         /**
-         * Takes the checkpoint directory, the resume flag and the progress bar from the run's main
-         * training settings.
+         * Takes the checkpoint directory, the resume flag, the progress bar and the stop request
+         * from the run's main training settings.
          *
          * @param config the settings
          * @return this builder
@@ -338,6 +345,7 @@ public final class PhasedRun {
             this.dir = config.checkpointDir().orElse(null);
             this.resume = config.resume();
             this.progressBar = config.progressBar();
+            this.stopRequest = config.stopRequest().orElse(null);
             return this;
         }
 

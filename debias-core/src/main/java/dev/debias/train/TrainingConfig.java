@@ -31,6 +31,7 @@ public final class TrainingConfig {
     private final boolean progressBar;
     private final int evaluationBatchSize;
     private final Device device;
+    private final StopRequest stopRequest;
 
     private TrainingConfig(Builder b) {
         this.iterations = b.iterations;
@@ -45,6 +46,7 @@ public final class TrainingConfig {
         this.progressBar = b.progressBar;
         this.evaluationBatchSize = b.evaluationBatchSize;
         this.device = b.device;
+        this.stopRequest = b.stopRequest;
     }
 
     /**
@@ -75,6 +77,7 @@ public final class TrainingConfig {
         b.progressBar = progressBar;
         b.evaluationBatchSize = evaluationBatchSize;
         b.device = device;
+        b.stopRequest = stopRequest;
         return b;
     }
 
@@ -200,6 +203,16 @@ public final class TrainingConfig {
     }
 
     /**
+     * Returns the request that stops the run at a step boundary, if the run has one. It is not a
+     * setting of the results: {@link #describe()} leaves it out.
+     *
+     * @return the request
+     */
+    public Optional<StopRequest> stopRequest() {
+        return Optional.ofNullable(stopRequest);
+    }
+
+    /**
      * Describes every setting as data, with the values actually used (the device resolved),
      * for run manifests and resume checks.
      *
@@ -243,6 +256,7 @@ public final class TrainingConfig {
         private boolean progressBar;
         private int evaluationBatchSize = 1024;
         private Device device;
+        private StopRequest stopRequest;
 
         Builder() {}
 
@@ -378,6 +392,19 @@ public final class TrainingConfig {
          */
         public Builder optProgressBar(boolean value) {
             this.progressBar = value;
+            return this;
+        }
+
+        /**
+         * Lets another thread stop the run at a step boundary (default: none): the run then writes
+         * its {@code last} checkpoint at that step, when it has a checkpoint directory, and throws
+         * a {@link TrainingStoppedException}.
+         *
+         * @param value the request, or null for none
+         * @return this builder
+         */
+        public Builder optStopRequest(StopRequest value) {
+            this.stopRequest = value;
             return this;
         }
 

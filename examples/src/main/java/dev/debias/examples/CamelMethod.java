@@ -176,7 +176,8 @@ final class CamelMethod implements MethodEntry {
         TrainingConfig.Builder training = preset.training().toBuilder()
                 .optSeed(stageTwo.seed())
                 .optDevice(stageTwo.device())
-                .optProgressBar(stageTwo.progressBar());
+                .optProgressBar(stageTwo.progressBar())
+                .optStopRequest(stageTwo.stopRequest().orElse(null));
         if (stageTwo.checkpointDir().isPresent()) {
             Path dir = stageOneCheckpoints(stageTwo.checkpointDir().get()).resolve(name);
             training.optCheckpointDir(dir).optResume(stageTwo.resume() && dev.debias.train.PhasedRun.hasCheckpoints(dir));

@@ -1,5 +1,7 @@
 package dev.debias.examples;
 
+import dev.debias.train.TrainingStoppedException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,8 @@ import java.io.UncheckedIOException;
  *
  * <p>Exit codes: 0 success; 2 a usage error (an unknown or repeated option, a malformed or
  * out-of-range value, settings that do not fit, e.g. a refused resume); 1 any other failure
- * (missing or unreadable files, divergence, an internal error).
+ * (missing or unreadable files, divergence, an internal error); 130 or 143 a training stopped by
+ * SIGINT or SIGTERM at a step boundary, its checkpoint written ({@link StopOnSignal}).
  */
 @Command(
         name = "debias",
@@ -35,7 +38,9 @@ import java.io.UncheckedIOException;
         exitCodeList = {
             "0:success",
             "2:usage error (unknown, repeated or malformed option, settings that do not fit)",
-            "1:failure (files, divergence, internal error)"
+            "1:failure (files, divergence, internal error)",
+            "130:stopped by SIGINT (Ctrl-C) after a step, checkpoint written; resume with --resume",
+            "143:stopped by SIGTERM after a step, checkpoint written; resume with --resume"
         })
 public final class DebiasCli implements Runnable {
 
@@ -76,6 +81,7 @@ public final class DebiasCli implements Runnable {
      * @param args the command and its arguments
      */
     public static void main(String[] args) {
+        StopOnSignal.install(System.err);
         int code = standard().execute(args);
         System.out.flush();
         System.exit(code);
@@ -94,6 +100,11 @@ public final class DebiasCli implements Runnable {
 
     private static int failure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
+        if (e instanceof TrainingStoppedException) {
+            err.println(prefix(cmd) + e.getMessage());
+            err.flush();
+            return StopOnSignal.exitCode();
+        }
         if (e instanceof CliException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
             err.println(prefix(cmd) + e.getMessage());
             err.flush();

@@ -70,7 +70,8 @@ public record TrainingOverrides(
     }
 
     private TrainingConfig.Builder optimisation(TrainingConfig preset) {
-        TrainingConfig.Builder b = preset.toBuilder().optSeed(seed).optProgressBar(progressBar);
+        TrainingConfig.Builder b =
+                preset.toBuilder().optSeed(seed).optProgressBar(progressBar).optStopRequest(StopOnSignal.request());
         if (batchSize != null) {
             b.optBatchSize(batchSize);
         }

@@ -131,7 +131,11 @@ public final class TranslateCommand implements Callable<Integer> {
             System.out.println("data: " + data.description() + ", split " + split);
             Shape shape = images.sampleShape();
             CycleGanConfig preset = configured(CycleGanConfig.forImages(shape, steps));
-            TrainingConfig training = preset.training().toBuilder().optSeed(seed).optProgressBar(!quiet).build();
+            TrainingConfig training = preset.training().toBuilder()
+                    .optSeed(seed)
+                    .optProgressBar(!quiet)
+                    .optStopRequest(StopOnSignal.request())
+                    .build();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path work = Files.createTempDirectory(parent, "." + out.getFileName() + ".");

@@ -1,0 +1,104 @@
+package dev.debias.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debias.data.ColoredMnist;
+import dev.debias.data.GroupedSplits;
+import dev.debias.data.ImageFolderLayout;
+import dev.debias.data.SyntheticDigits;
+import dev.debias.io.CheckpointDirectories;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * SIGTERM to a real {@code debias train} process (a child JVM): the process ends by itself with
+ * exit code 143 after the current step, its {@code last} checkpoint at that step intact and no
+ * JVM crash report, and {@code --resume} finishes the run from there.
+ */
+class SignalStopTest {
+
+    private static final Pattern CHECKPOINT_STEP = Pattern.compile("its last checkpoint is at step (\\d+)");
+
+    @Test
+    void sigtermEndsTrainingCleanlyAtACheckpointThatResumes(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("cmnist");
+        try (GroupedSplits splits = ColoredMnist.builder()
+                .optConflictPercent(5)
+                .optValidationFraction(0.2)
+                .build()
+                .generate(SyntheticDigits.generate(600, 200, 3))) {
+            ImageFolderLayout.write(data, splits);
+        }
+        Path out = tmp.resolve("run");
+        List<String> args = List.of(
+                "train", "--method", "erm", "--dataset", data.toString(), "--iterations", "1200",
+                "--eval-every", "400", "--batch-size", "32", "--out", out.toString(), "--quiet");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-Dai.djl.offline=true",
+                "-Dai.djl.default_engine=PyTorch",
+                "-Dai.djl.pytorch.num_threads=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DebiasCli.class.getName()));
+        command.addAll(args);
+        Path stderr = tmp.resolve("stderr.txt");
+        Process child = new ProcessBuilder(command)
+                .directory(tmp.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
+                .start();
+        Path manifest = out.resolve("checkpoints").resolve("train").resolve("last").resolve("MANIFEST.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(manifest) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(child.isAlive(), "the run ended before its first checkpoint: " + Files.readString(stderr));
+        child.destroy(); // SIGTERM
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the run did not end after SIGTERM");
+        String err = Files.readString(stderr);
+        assertEquals(143, child.exitValue(), err);
+        assertTrue(err.contains("SIGTERM: stopping after the current step"), err);
+        Matcher step = CHECKPOINT_STEP.matcher(err);
+        assertTrue(step.find(), err);
+        long stoppedAt = Long.parseLong(step.group(1));
+        assertTrue(stoppedAt >= 400 && stoppedAt < 1200, err);
+        CheckpointDirectories.verify(manifest.getParent());
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the JVM crashed");
+        }
+        assertTrue(Files.notExists(out.resolve("metrics.json")), "a stopped run writes no results");
+
+        List<String> resume = new ArrayList<>(args);
+        resume.add("--resume");
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = DebiasCli.standard().execute(resume.toArray(String[]::new));
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
+        String history = Files.readString(out.resolve("checkpoints").resolve("history.csv"));
+        assertEquals(4, history.lines().count(), "a header and the evaluations at 400, 800 and 1,200 steps:\n" + history);
+        assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
+    }
+}
