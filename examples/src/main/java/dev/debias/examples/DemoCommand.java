@@ -1,8 +1,6 @@
 package dev.debias.examples;
 
 import dev.debias.io.AtomicFiles;
-import dev.debias.metrics.GroupMetrics;
-import dev.debias.train.EvaluationRecord;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -16,7 +14,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,9 +29,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code debias demo}, the main job: trains ERM, Group DRO, LfF, DisEnt and DCWP on Colored MNIST
- * (1 % bias-conflicting by default; DCWP's four phases with a hundredth of the steps each), prints the per-method comparison and each method's per-group
+ * (1 % bias-conflicting by default; DCWP's four phases with an eightieth of the steps each), prints the per-method comparison and each method's per-group
  * test table, and writes every run's {@code metrics.json} and a PNG chart (aligned, conflicting
- * and worst-group test accuracy per method; validation curves) into the output folder.
+ * and worst-group test accuracy per method; validation curves) into the output folder. With
+ * {@code --jobs} above 1 the methods train in child processes, several at a time ({@link
+ * DemoLanes}); the table and chart are read back from the runs' files either way ({@link
+ * DemoResult}).
  */
 @Command(
         name = "demo",
@@ -52,89 +52,143 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "output folder, replaced run by run (default: ${DEFAULT-VALUE})")
     private Path out = Paths.get("runs/demo");
 
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "methods trained at once, each in its own process at one intra-op thread; 1 trains them one after"
+                    + " the other in this process (default: ${DEFAULT-VALUE}, two on two or more cores)")
+    private int jobs = DemoLanes.defaultJobs();
+
+    @Option(names = "--only", paramLabel = "METHOD", hidden = true, description = "train only this method (the demo's child processes)")
+    private String only;
+
+    /** The longest runs first, so that two lanes end close together. */
+    private static final List<String> LONGEST_FIRST = List.of("disent", "lff", "dcwp", "erm", "gdro");
+
     /** {@inheritDoc} */
     @Override
     public Integer call() throws Exception {
+        if (jobs < 1) {
+            throw new CliException("--jobs must be at least 1, got " + jobs);
+        }
+        List<String> methods = new ArrayList<>();
+        for (MethodEntry entry : MethodRegistry.entries()) {
+            if (entry.inDemo()) {
+                methods.add(entry.name());
+            }
+        }
+        if (only != null && !methods.contains(only)) {
+            throw new CliException("--only: '" + only + "' is not one of the demo's methods " + methods);
+        }
         boolean evaluateEveryGiven = run.evaluateEvery != null;
+        List<String> childArgs = childArgs();
         if (!evaluateEveryGiven && run.epochs == null) {
             // Twenty validations per run, so that short runs draw curves too.
-            run.evaluateEvery = Math.max(1, (run.iterations != null ? run.iterations : 5_000L) / 20);
+            run.evaluateEvery = Math.max(1, (run.iterations != null ? run.iterations : 4_000L) / 20);
         }
-        TrainCommand.RunSettings settings = run.settings(5_000L, true, Map.of());
-        boolean console = !run.quiet;
-        Map<String, TrainCommand.Outcome> outcomes = new LinkedHashMap<>();
-        for (MethodEntry entry : MethodRegistry.entries()) {
-            if (!entry.inDemo()) {
-                continue;
+        TrainCommand.RunSettings settings = run.settings(4_000L, true, Map.of());
+        if (only != null) {
+            train(MethodRegistry.get(only), settings, evaluateEveryGiven);
+            return 0;
+        }
+        if (jobs > 1) {
+            List<String> order = new ArrayList<>(methods);
+            order.sort(java.util.Comparator.comparingInt(m -> LONGEST_FIRST.contains(m) ? LONGEST_FIRST.indexOf(m) : -1));
+            DemoLanes.run(order, childArgs, out, Math.min(jobs, methods.size()));
+        } else {
+            for (String method : methods) {
+                System.out.println();
+                System.out.println("=== " + method + " ===");
+                train(MethodRegistry.get(method), settings, evaluateEveryGiven);
             }
-            String method = entry.name();
-            System.out.println();
-            System.out.println("=== " + method + " ===");
-            // The demo replaces its own earlier runs.
-            dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
-            TrainCommand.RunSettings forMethod = settings;
-            if (settings.iterations() != null) {
-                long steps = entry.demoIterations(settings.iterations());
-                if (steps != settings.iterations()) {
-                    forMethod = forMethod.withIterations(
-                            steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 5));
-                }
-                forMethod = forMethod.withOptions(entry.demoOptions(steps));
-            }
-            outcomes.put(method, TrainCommand.train(method, forMethod, out.resolve(method), console, TrainCommand.commandLine(spec)));
+        }
+        List<DemoResult> results = new ArrayList<>();
+        for (String method : methods) {
+            results.add(DemoResult.read(method, out.resolve(method)));
         }
         System.out.println();
-        System.out.println(comparison(outcomes));
-        System.out.println(worstGroups(outcomes));
+        System.out.println(comparison(results));
+        System.out.println(worstGroups(results));
         Path chart = out.resolve("demo.png");
-        writeChart(chart, outcomes);
+        writeChart(chart, results);
         System.out.println("metrics: " + out.resolve("<method>/metrics.json") + ", chart: " + chart);
         return 0;
     }
 
-    static String comparison(Map<String, TrainCommand.Outcome> outcomes) {
+    /** Trains one method with the demo's settings for it, replacing its earlier run. */
+    private void train(MethodEntry entry, TrainCommand.RunSettings settings, boolean evaluateEveryGiven) throws Exception {
+        String method = entry.name();
+        dev.debias.io.AtomicFiles.deleteRecursively(out.resolve(method).resolve(TrainCommand.CHECKPOINTS));
+        TrainCommand.RunSettings forMethod = settings;
+        if (settings.iterations() != null) {
+            long steps = entry.demoIterations(settings.iterations());
+            if (steps != settings.iterations()) {
+                // Two validations per phase: a step of these methods costs tens of MLP steps, and so does a validation.
+                forMethod = forMethod.withIterations(
+                        steps, evaluateEveryGiven ? Math.min(settings.evaluateEvery(), steps) : Math.max(1, steps / 2));
+            }
+            forMethod = forMethod.withOptions(entry.demoOptions(steps));
+        }
+        TrainCommand.train(method, forMethod, out.resolve(method), !run.quiet, TrainCommand.commandLine(spec));
+    }
+
+    /** The options this demo was given, for its child processes (without --jobs and --only). */
+    private List<String> childArgs() {
+        List<String> args = new ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = option.longestName();
+            if (name.equals("--jobs") || name.equals("--only")) {
+                continue;
+            }
+            if (option.arity().max == 0) {
+                args.add(name);
+            } else {
+                for (String value : option.originalStringValues()) {
+                    args.add(name);
+                    args.add(value);
+                }
+            }
+        }
+        if (spec.commandLine().getParseResult().matchedOption("--out") == null) {
+            args.add("--out");
+            args.add(out.toString());
+        }
+        return args;
+    }
+
+    static String comparison(List<DemoResult> results) {
         StringBuilder sb = new StringBuilder("test accuracy of the final models (%)\n");
         sb.append(String.format(Locale.ROOT, "%-8s %9s %9s %9s %12s %12s%n", "method", "average", "unbiased", "aligned", "conflicting", "worst-group"));
-        for (Map.Entry<String, TrainCommand.Outcome> e : outcomes.entrySet()) {
-            GroupMetrics m = e.getValue().test();
+        for (DemoResult r : results) {
             sb.append(
                     String.format(
                             Locale.ROOT,
                             "%-8s %9.1f %9.1f %9.1f %12.1f %12.1f%n",
-                            e.getKey(),
-                            100 * m.averageAccuracy(),
-                            100 * m.unbiasedAccuracy(),
-                            100 * m.alignedAccuracy(),
-                            100 * m.conflictingAccuracy(),
-                            100 * m.worstGroupAccuracy()));
+                            r.method(),
+                            100 * r.average(),
+                            100 * r.unbiased(),
+                            100 * r.aligned(),
+                            100 * r.conflicting(),
+                            100 * r.worst()));
         }
         return sb.toString();
     }
 
     /** Each method's three worst test groups, with their accuracy and size. */
-    static String worstGroups(Map<String, TrainCommand.Outcome> outcomes) {
+    static String worstGroups(List<DemoResult> results) {
         StringBuilder sb = new StringBuilder("worst test groups of the final models (full tables: <method>/"
                 + TrainCommand.TEST_TABLE + ")\n");
-        for (Map.Entry<String, TrainCommand.Outcome> e : outcomes.entrySet()) {
-            GroupMetrics m = e.getValue().test();
-            List<Integer> groups = new ArrayList<>();
-            for (int g = 0; g < m.groupSpec().numGroups(); g++) {
-                if (m.groupCount(g) > 0) {
-                    groups.add(g);
-                }
-            }
-            groups.sort((a, b) -> Double.compare(m.groupAccuracy(a), m.groupAccuracy(b)));
-            sb.append(String.format(Locale.ROOT, "%-8s", e.getKey()));
-            for (int g : groups.subList(0, Math.min(3, groups.size()))) {
-                sb.append(String.format(Locale.ROOT, "  %s %.1f %% (n = %d)",
-                        m.groupSpec().groupName(g), 100 * m.groupAccuracy(g), m.groupCount(g)));
+        for (DemoResult r : results) {
+            List<DemoResult.Group> groups = new ArrayList<>(r.groups());
+            groups.sort(java.util.Comparator.comparingDouble(DemoResult.Group::accuracy));
+            sb.append(String.format(Locale.ROOT, "%-8s", r.method()));
+            for (DemoResult.Group g : groups.subList(0, Math.min(3, groups.size()))) {
+                sb.append(String.format(Locale.ROOT, "  %s %.1f %% (n = %d)", g.name(), 100 * g.accuracy(), g.count()));
             }
             sb.append('\n');
         }
         return sb.toString();
     }
 
-    static void writeChart(Path file, Map<String, TrainCommand.Outcome> outcomes) throws java.io.IOException {
+    static void writeChart(Path file, List<DemoResult> results) throws java.io.IOException {
         CategoryChart bars =
                 new CategoryChartBuilder()
                         .width(640)
@@ -143,14 +197,15 @@ public final class DemoCommand implements Callable<Integer> {
                         .xAxisTitle("method")
                         .yAxisTitle("accuracy (%)")
                         .build();
-        List<String> names = new ArrayList<>(outcomes.keySet());
+        List<String> names = new ArrayList<>();
         List<Double> aligned = new ArrayList<>();
         List<Double> conflicting = new ArrayList<>();
         List<Double> worst = new ArrayList<>();
-        for (TrainCommand.Outcome o : outcomes.values()) {
-            aligned.add(100 * o.test().alignedAccuracy());
-            conflicting.add(100 * o.test().conflictingAccuracy());
-            worst.add(100 * o.test().worstGroupAccuracy());
+        for (DemoResult r : results) {
+            names.add(r.method());
+            aligned.add(100 * r.aligned());
+            conflicting.add(100 * r.conflicting());
+            worst.add(100 * r.worst());
         }
         bars.addSeries("aligned", names, aligned);
         bars.addSeries("conflicting", names, conflicting);
@@ -165,14 +220,12 @@ public final class DemoCommand implements Callable<Integer> {
                         .xAxisTitle("step")
                         .yAxisTitle("unbiased accuracy (%)")
                         .build();
-        for (Map.Entry<String, TrainCommand.Outcome> e : outcomes.entrySet()) {
-            List<Double> steps = new ArrayList<>();
-            List<Double> values = new ArrayList<>();
-            for (EvaluationRecord r : e.getValue().result().history()) {
-                steps.add((double) r.step());
-                values.add(100 * r.validation().unbiasedAccuracy());
+        for (DemoResult r : results) {
+            double[] percent = new double[r.validationUnbiased().length];
+            for (int i = 0; i < percent.length; i++) {
+                percent[i] = 100 * r.validationUnbiased()[i];
             }
-            curves.addSeries(e.getKey(), steps, values);
+            curves.addSeries(r.method(), r.steps(), percent);
         }
         curves.getStyler().setYAxisMin(0.0).setYAxisMax(100.0);
 

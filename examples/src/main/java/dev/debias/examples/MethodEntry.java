@@ -193,8 +193,8 @@ public interface MethodEntry {
     /**
      * Returns how many steps {@code demo} trains the method for when the demo's runs have {@code
      * iterations} steps (e.g. DCWP, whose convolutional step costs about twenty MLP steps, trains
-     * each phase for a hundredth); {@code iterations} by default. A shortened run validates five
-     * times instead of twenty, since its validations cost as much as its training.
+     * each phase for an eightieth); {@code iterations} by default. A shortened run validates twice
+     * per phase instead of twenty times, since its validations cost as much as its training.
      *
      * @param iterations the demo's number of steps
      * @return the method's number of steps in the demo, at least 1
