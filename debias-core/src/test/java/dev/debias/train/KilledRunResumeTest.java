@@ -58,7 +58,7 @@ class KilledRunResumeTest {
                 .build();
     }
 
-    private static List<float[]> parameters(TrainedModel model) {
+    static List<float[]> parameters(TrainedModel model) {
         List<float[]> values = new ArrayList<>();
         for (Pair<String, Parameter> p : model.model().getBlock().getParameters()) {
             values.add(p.getValue().getArray().toFloatArray());

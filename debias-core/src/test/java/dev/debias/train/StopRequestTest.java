@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-
 import dev.debias.data.GroupedArrayDataset;
 import dev.debias.io.CheckpointDirectories;
 
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,21 +53,13 @@ class StopRequestTest {
         return new ErmTrainer(ErmConfig.builder().setTraining(training).build(), BiasedToyData.mlp(), BiasedToyData.INPUT);
     }
 
-    private static List<float[]> parameters(TrainedModel model) {
-        List<float[]> values = new ArrayList<>();
-        for (Pair<String, Parameter> p : model.model().getBlock().getParameters()) {
-            values.add(p.getValue().getArray().toFloatArray());
-        }
-        return values;
-    }
-
     @Test
     void stopsAfterTheStepOfTheRequestWithACheckpointThereAndResumesBitEqual(@TempDir Path tmp) throws IOException {
         List<float[]> full;
         TrainingResult fullResult;
         try (ErmTrainer trainer = erm(training(tmp.resolve("full"), false).build())) {
             fullResult = trainer.fit(train, validation);
-            full = parameters(trainer.reportedModel());
+            full = KilledRunResumeTest.parameters(trainer.reportedModel());
         }
         Path dir = tmp.resolve("stopped");
         StopRequest stop = new StopRequest();
@@ -97,7 +85,7 @@ class StopRequestTest {
             assertEquals(17, counting.calls(), "the resumed run continues at step 24");
             assertEquals(fullResult.history(), result.history());
             assertEquals(fullResult.selected(), result.selected());
-            List<float[]> resumed = parameters(trainer.reportedModel());
+            List<float[]> resumed = KilledRunResumeTest.parameters(trainer.reportedModel());
             for (int i = 0; i < full.size(); i++) {
                 assertArrayEquals(full.get(i), resumed.get(i), 0f, "parameter " + i);
             }

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 final class StopOnSignal {
 
     private static final StopRequest REQUEST = new StopRequest();
+    private static boolean installed;
     private static volatile int exitCode;
 
     private StopOnSignal() {}
@@ -28,10 +29,10 @@ final class StopOnSignal {
      * @param err where to say that the run is stopping
      */
     static synchronized void install(PrintStream err) {
-        if (exitCode != 0) {
+        if (installed) {
             return;
         }
-        exitCode = -1;
+        installed = true;
         for (String name : new String[] {"INT", "TERM"}) {
             Signal.handle(new Signal(name), signal -> handle(signal, err));
         }
