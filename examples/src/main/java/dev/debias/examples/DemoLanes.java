@@ -27,6 +27,9 @@ final class DemoLanes {
     /** The child's log, inside the method's run folder. */
     static final String LOG = "demo.log";
 
+    private static final String THREADS = "ai.djl.pytorch.num_threads";
+    private static final String INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+
     private DemoLanes() {}
 
     /**
@@ -84,12 +87,18 @@ final class DemoLanes {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Dai.djl.pytorch.num_threads=") && !arg.startsWith("-Dai.djl.pytorch.num_interop_threads=")) {
+            if (!arg.startsWith("-D" + THREADS) && !arg.startsWith("-D" + INTEROP_THREADS)) {
                 command.add(arg);
             }
         }
-        command.add("-Dai.djl.pytorch.num_threads=1");
-        command.add("-Dai.djl.pytorch.num_interop_threads=1");
+        // DJL's settings (offline, engine) may have been set in this process rather than on its command line.
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("ai.djl.") && !key.equals(THREADS) && !key.equals(INTEROP_THREADS)) {
+                command.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        command.add("-D" + THREADS + "=1");
+        command.add("-D" + INTEROP_THREADS + "=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(DebiasCli.class.getName());

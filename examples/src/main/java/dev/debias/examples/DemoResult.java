@@ -109,12 +109,25 @@ record DemoResult(
         if (phase < 0 || step < 0 || unbiased < 0) {
             throw new IOException(csv + " lacks a phase, step or unbiasedAccuracy column");
         }
-        String last = lines.size() > 1 ? lines.get(lines.size() - 1).split(",")[phase] : "";
+        int columns = Math.max(phase, Math.max(step, unbiased)) + 1;
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length < columns) {
+                throw new IOException(csv + " line " + (i + 1) + " has " + cells.length + " cells, fewer than its header");
+            }
+            rows.add(cells);
+        }
+        String last = rows.isEmpty() ? "" : rows.get(rows.size() - 1)[phase];
         List<double[]> points = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",");
+        for (int i = 0; i < rows.size(); i++) {
+            String[] cells = rows.get(i);
             if (cells[phase].equals(last)) {
-                points.add(new double[] {Double.parseDouble(cells[step]), Double.parseDouble(cells[unbiased])});
+                try {
+                    points.add(new double[] {Double.parseDouble(cells[step]), Double.parseDouble(cells[unbiased])});
+                } catch (NumberFormatException e) {
+                    throw new IOException(csv + " line " + (i + 2) + ": " + e.getMessage(), e);
+                }
             }
         }
         double[][] out = new double[2][points.size()];

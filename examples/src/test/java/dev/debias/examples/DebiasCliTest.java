@@ -81,7 +81,7 @@ class DebiasCliTest {
     }
 
     /** Writes a small synthetic Colored MNIST (5 % conflicting, 20 % validation) in the folder layout. */
-    private static Path folderDataset(Path tmp) throws Exception {
+    static Path folderDataset(Path tmp) throws Exception {
         Path root = tmp.resolve("cmnist-5pct");
         try (GroupedSplits splits =
                 ColoredMnist.builder()
