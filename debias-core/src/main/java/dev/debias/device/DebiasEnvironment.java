@@ -3,17 +3,31 @@ package dev.debias.device;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Describes the environment Debias runs in, for bug reports and run manifests: Java, DJL, the
- * engine and its version, the PyTorch flavour and library path settings, the GPUs the engine
- * sees, and the device {@link Devices#choose()} picks.
+ * engine and its version, the PyTorch flavour and library path settings, the processor and the
+ * thread settings (a step's time depends on both), the GPUs the engine sees, and the device
+ * {@link Devices#choose()} picks.
  */
 public final class DebiasEnvironment {
+
+    /** The system property that sets libtorch's intra-op threads. */
+    public static final String INTRA_OP_THREADS = "ai.djl.pytorch.num_threads";
+
+    /** The system property that sets libtorch's inter-op threads. */
+    public static final String INTER_OP_THREADS = "ai.djl.pytorch.num_interop_threads";
+
+    private static final Path CPU_INFO = Path.of("/proc/cpuinfo");
 
     private DebiasEnvironment() {}
 
@@ -27,6 +41,10 @@ public final class DebiasEnvironment {
         info.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         info.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        info.put("cpuModel", cpuModel());
+        info.put("intraOpThreads", setting(INTRA_OP_THREADS, "libtorch's default (one per core)"));
+        info.put("interOpThreads", setting(INTER_OP_THREADS, "libtorch's default (one per core)"));
+        info.put("ompNumThreads", setting("OMP_NUM_THREADS", "unset"));
         info.put("djl", Engine.getDjlVersion());
         Engine engine = Engine.getInstance();
         info.put("engine", engine.getEngineName());
@@ -52,6 +70,18 @@ public final class DebiasEnvironment {
         StringBuilder sb = new StringBuilder();
         describe().forEach((k, v) -> sb.append(String.format("%-20s %s%n", k + ":", v)));
         return sb.toString();
+    }
+
+    /** The processor's model name from {@code /proc/cpuinfo}, or the architecture where there is none. */
+    static String cpuModel() {
+        try (Stream<String> lines = Files.lines(CPU_INFO)) {
+            return lines.filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(System.getProperty("os.arch"));
+        } catch (IOException | UncheckedIOException e) {
+            return System.getProperty("os.arch");
+        }
     }
 
     private static boolean isOffline() {

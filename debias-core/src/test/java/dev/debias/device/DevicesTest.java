@@ -49,4 +49,26 @@ class DevicesTest {
         assertEquals("2.7.1", env.get("engineVersion"));
         assertEquals("true", env.get("offline"));
     }
+
+    @Test
+    void describesTheProcessorAndTheThreadSettings() throws Exception {
+        java.nio.file.Path cpuInfo = java.nio.file.Path.of("/proc/cpuinfo");
+        String model = DebiasEnvironment.describe().get("cpuModel");
+        if (java.nio.file.Files.isReadable(cpuInfo)) {
+            assertTrue(java.nio.file.Files.readString(cpuInfo).contains(": " + model + "\n"), model);
+        } else {
+            assertEquals(System.getProperty("os.arch"), model);
+        }
+        String before = System.getProperty(DebiasEnvironment.INTRA_OP_THREADS);
+        try {
+            System.setProperty(DebiasEnvironment.INTRA_OP_THREADS, "3");
+            assertEquals("3", DebiasEnvironment.describe().get("intraOpThreads"));
+            System.clearProperty(DebiasEnvironment.INTRA_OP_THREADS);
+            assertTrue(DebiasEnvironment.describe().get("intraOpThreads").startsWith("libtorch's default"));
+        } finally {
+            if (before != null) {
+                System.setProperty(DebiasEnvironment.INTRA_OP_THREADS, before);
+            }
+        }
+    }
 }

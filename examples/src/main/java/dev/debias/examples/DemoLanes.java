@@ -1,5 +1,7 @@
 package dev.debias.examples;
 
+import dev.debias.device.DebiasEnvironment;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,8 @@ final class DemoLanes {
     /** The child's log, inside the method's run folder. */
     static final String LOG = "demo.log";
 
-    private static final String THREADS = "ai.djl.pytorch.num_threads";
-    private static final String INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+    private static final String THREADS = DebiasEnvironment.INTRA_OP_THREADS;
+    private static final String INTEROP_THREADS = DebiasEnvironment.INTER_OP_THREADS;
 
     private DemoLanes() {}
 

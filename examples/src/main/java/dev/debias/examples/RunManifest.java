@@ -18,7 +18,8 @@ import java.util.Properties;
 /**
  * What a run was made with, recorded as {@code manifest} in its {@code metrics.json}: Debias's
  * version and git commit (when {@code bin/debias} knows it), Java, DJL, the engine with its
- * PyTorch version and flavour, the device, the command line, and the start and end times.
+ * PyTorch version and flavour, the device, the processor and thread settings, the command line,
+ * and the start and end times.
  */
 final class RunManifest {
 
@@ -47,6 +48,9 @@ final class RunManifest {
         json.addProperty("pytorch", environment.get("engineVersion"));
         json.addProperty("pytorchFlavor", environment.get("flavor"));
         json.addProperty("device", device.toString());
+        for (String key : new String[] {"cpus", "cpuModel", "intraOpThreads", "interOpThreads", "ompNumThreads"}) {
+            json.addProperty(key, environment.get(key));
+        }
         JsonArray args = new JsonArray();
         commandLine.forEach(args::add);
         json.add("commandLine", args);

@@ -70,7 +70,11 @@ class DemoCommandTest {
             assertTrue(Files.isRegularFile(runDir.resolve(DemoLanes.LOG)), method);
             JsonObject metrics = JsonParser.parseString(Files.readString(runDir.resolve("metrics.json"))).getAsJsonObject();
             assertEquals(MethodRegistry.get(method).demoIterations(8), metrics.get("steps").getAsLong(), method);
-            JsonArray commandLine = metrics.getAsJsonObject("manifest").getAsJsonArray("commandLine");
+            JsonObject manifest = metrics.getAsJsonObject("manifest");
+            assertEquals("1", manifest.get("intraOpThreads").getAsString(), method);
+            assertEquals("1", manifest.get("interOpThreads").getAsString(), method);
+            assertEquals("1", manifest.get("ompNumThreads").getAsString(), method);
+            JsonArray commandLine = manifest.getAsJsonArray("commandLine");
             List<String> words = new ArrayList<>();
             commandLine.forEach(w -> words.add(w.getAsString()));
             int only = words.indexOf("--only");
