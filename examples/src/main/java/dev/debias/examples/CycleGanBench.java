@@ -32,8 +32,7 @@ final class CycleGanBench {
                         training.device(), batchSize);
                 System.out.printf(Locale.ROOT, "steps timed: %d after %d warm-up steps%n",
                         result.timing().measuredSteps(), result.timing().warmupSteps());
-                System.out.printf(Locale.ROOT, "resident memory: peak %.0f MB, at 10%% %.0f MB, at end %.0f MB%n",
-                        ResidentMemory.peakKb() / 1024.0, rss.atFraction(0.1) / 1024.0, rss.atFraction(1.0) / 1024.0);
+                System.out.println(rss.report());
                 System.out.printf(Locale.ROOT, "arrays held by the generator's manager: %d%n", arrays);
                 System.out.printf(Locale.ROOT, "ms_per_iteration: %.3f%n", result.timing().millisPerStep());
                 return result.timing().millisPerStep();

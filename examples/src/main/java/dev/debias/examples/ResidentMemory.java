@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Samples the process's resident memory (Linux {@code /proc/self/status}) on a background thread,
@@ -45,22 +46,74 @@ final class ResidentMemory implements AutoCloseable {
         return read("VmHWM:");
     }
 
-    /** Returns the resident set size sampled at the given fraction of the elapsed time, in kB. */
-    long atFraction(double fraction) {
+    /**
+     * Returns the line a benchmark prints: the peak, the resident size at a tenth, a quarter, half,
+     * three quarters and the end of the run, and its range over the second half, which is flat when
+     * nothing grows per step (once the heap has filled).
+     *
+     * @return the line, in MB
+     */
+    String report() {
         synchronized (samples) {
-            if (samples.isEmpty()) {
-                return -1;
-            }
-            long first = samples.get(0)[0];
-            long last = samples.get(samples.size() - 1)[0];
-            long target = first + (long) ((last - first) * fraction);
-            for (long[] s : samples) {
-                if (s[0] >= target) {
-                    return s[1];
-                }
-            }
-            return samples.get(samples.size() - 1)[1];
+            return report(samples, peakKb());
         }
+    }
+
+    static String report(List<long[]> samples, long peakKb) {
+        if (samples.isEmpty()) {
+            return "resident memory: not sampled";
+        }
+        long[] half = range(samples, 0.5, 1.0);
+        return String.format(
+                Locale.ROOT,
+                "resident memory: peak %.0f MB; at 10/25/50/75/100 %% of the run %.0f / %.0f / %.0f / %.0f / %.0f MB;"
+                        + " over its second half %.0f-%.0f MB (%d samples)",
+                peakKb / 1024.0,
+                atFraction(samples, 0.1) / 1024.0,
+                atFraction(samples, 0.25) / 1024.0,
+                atFraction(samples, 0.5) / 1024.0,
+                atFraction(samples, 0.75) / 1024.0,
+                atFraction(samples, 1.0) / 1024.0,
+                half[0] / 1024.0,
+                half[1] / 1024.0,
+                half[2]);
+    }
+
+    /** The first sample at or after the fraction of the elapsed time; -1 with no samples. */
+    static long atFraction(List<long[]> samples, double fraction) {
+        if (samples.isEmpty()) {
+            return -1;
+        }
+        long target = timeAt(samples, fraction);
+        for (long[] s : samples) {
+            if (s[0] >= target) {
+                return s[1];
+            }
+        }
+        return samples.get(samples.size() - 1)[1];
+    }
+
+    /** The smallest and largest sample between two fractions of the elapsed time, and their count. */
+    static long[] range(List<long[]> samples, double from, double to) {
+        long lo = timeAt(samples, from);
+        long hi = timeAt(samples, to);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long count = 0;
+        for (long[] s : samples) {
+            if (s[0] >= lo && s[0] <= hi) {
+                min = Math.min(min, s[1]);
+                max = Math.max(max, s[1]);
+                count++;
+            }
+        }
+        return count == 0 ? new long[] {-1, -1, 0} : new long[] {min, max, count};
+    }
+
+    private static long timeAt(List<long[]> samples, double fraction) {
+        long first = samples.get(0)[0];
+        long last = samples.get(samples.size() - 1)[0];
+        return first + (long) ((last - first) * fraction);
     }
 
     private static long read(String key) {
