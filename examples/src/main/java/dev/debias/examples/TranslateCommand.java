@@ -20,6 +20,7 @@ import dev.debias.metrics.GroupMetricsReport;
 import dev.debias.ndarray.Scalars;
 import dev.debias.train.HistoryFiles;
 import dev.debias.train.OptimizerConfig;
+import dev.debias.train.PhasedRun;
 import dev.debias.train.TrainingConfig;
 import dev.debias.train.TrainingResult;
 
@@ -45,7 +46,9 @@ import picocli.CommandLine.Option;
  * translations ({@link TranslationQuality}): on Colored MNIST how many take the target colour and
  * how many a classifier of grey digits still reads as the source digit; on MNIST-Correlation how
  * many a reader of zigzags takes for the target subgroup and how many a reader of digits gives the
- * source's parity.
+ * source's parity. While it trains, the CycleGAN's checkpoints are in {@code <out>/checkpoints}
+ * (every tenth of the steps, and at the step where SIGTERM or Ctrl-C stopped it); {@code --resume}
+ * continues from them, and a finished run removes them.
  */
 @Command(
         name = "translate",
@@ -105,6 +108,9 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (absent or empty)")
     private Path out;
 
+    @Option(names = "--resume", description = "continue the stopped CycleGAN training whose checkpoints are in --out")
+    private boolean resume;
+
     @Option(names = "--quiet", description = "no progress bar")
     private boolean quiet;
 
@@ -114,7 +120,20 @@ public final class TranslateCommand implements Callable<Integer> {
         if (steps < 1) {
             throw new CliException("--steps must be >= 1, got " + steps);
         }
-        OutputFolders.requireAbsentOrEmpty(out, "--out");
+        Path checkpoints = out.resolve(TrainCommand.CHECKPOINTS);
+        if (resume) {
+            if (savedTranslators != null) {
+                throw new CliException("--resume continues a CycleGAN's training; --translators trains none");
+            }
+            if (!PhasedRun.hasCheckpoints(checkpoints)) {
+                throw new CliException("--resume: " + out + " holds no stopped translate run (no checkpoint under " + checkpoints + ")");
+            }
+        } else if (PhasedRun.hasCheckpoints(checkpoints)) {
+            throw new CliException("--out " + out + " holds the checkpoints of a stopped translate run: add --resume to continue it,"
+                    + " or choose another folder");
+        } else {
+            OutputFolders.requireAbsentOrEmpty(out, "--out");
+        }
         if (savedTranslators != null && (generatorRate != null || discriminatorRate != null || adversarial != null || augmentation != null)) {
             throw new CliException("--translators translates with saved generators: --generator-lr, --discriminator-lr,"
                     + " --adversarial and --augmentation train a CycleGAN and cannot be given with it");
@@ -135,6 +154,8 @@ public final class TranslateCommand implements Callable<Integer> {
                     .optSeed(seed)
                     .optProgressBar(!quiet)
                     .optStopRequest(StopOnSignal.request())
+                    .optCheckpointDir(savedTranslators == null ? checkpoints : null)
+                    .optResume(resume)
                     .build();
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);

@@ -124,6 +124,7 @@ class DebiasCliTest {
         java.util.List<String> history = Files.readAllLines(out.resolve("history.csv"));
         assertTrue(history.get(0).contains("term.cycle") && history.get(0).contains("term.discriminator"), history.get(0));
         assertTrue(history.size() >= 2 && history.get(history.size() - 1).startsWith("cyclegan,2,"), history.toString());
+        assertTrue(Files.notExists(out.resolve("checkpoints")), "a finished run removes its checkpoints");
         java.util.List<Path> images;
         try (var files = Files.walk(out.resolve("translated"))) {
             images = files.filter(p -> p.toString().endsWith(".png")).toList();
@@ -160,6 +161,19 @@ class DebiasCliTest {
         assertEquals(2, otherClass[0]);
         assertTrue(((String) otherClass[1]).contains("holds no CycleGAN for class 0 from 0 to 1"), (String) otherClass[1]);
         assertTrue(Files.notExists(tmp.resolve("other")));
+
+        Object[] nothingToResume = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--steps", "2", "--out", tmp.resolve("fresh").toString(), "--resume", "--quiet");
+        assertEquals(2, nothingToResume[0]);
+        assertTrue(((String) nothingToResume[1]).contains("holds no stopped translate run"), (String) nothingToResume[1]);
+        Object[] resumeSaved = run(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--translators", out.resolve("translators").toString(), "--out", tmp.resolve("fresh").toString(),
+                "--resume", "--quiet");
+        assertEquals(2, resumeSaved[0]);
+        assertTrue(((String) resumeSaved[1]).contains("--translators trains none"), (String) resumeSaved[1]);
+        assertTrue(Files.notExists(tmp.resolve("fresh")));
 
         Object[] mixed = run(
                 "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",

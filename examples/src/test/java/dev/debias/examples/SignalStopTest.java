@@ -47,6 +47,66 @@ class SignalStopTest {
         List<String> args = List.of(
                 "train", "--method", "erm", "--dataset", data.toString(), "--iterations", "1200",
                 "--eval-every", "400", "--batch-size", "32", "--out", out.toString(), "--quiet");
+        Path stderr = tmp.resolve("stderr.txt");
+        Process child = startChild(tmp, args, stderr);
+        Path manifest = out.resolve("checkpoints").resolve("train").resolve("last").resolve("MANIFEST.json");
+        String err = stopAtACheckpoint(child, manifest, stderr, tmp);
+        Matcher step = CHECKPOINT_STEP.matcher(err);
+        assertTrue(step.find(), err);
+        long stoppedAt = Long.parseLong(step.group(1));
+        assertTrue(stoppedAt >= 400 && stoppedAt < 1200, err);
+        CheckpointDirectories.verify(manifest.getParent());
+        assertTrue(Files.notExists(out.resolve("metrics.json")), "a stopped run writes no results");
+
+        List<String> resume = new ArrayList<>(args);
+        resume.add("--resume");
+        Object[] resumed = runHere(resume);
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        String history = Files.readString(out.resolve("checkpoints").resolve("history.csv"));
+        assertEquals(4, history.lines().count(), "a header and the evaluations at 400, 800 and 1,200 steps:\n" + history);
+        assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
+    }
+
+    @Test
+    void aStoppedTranslateRunResumesToTheEndAndLeavesNoCheckpoints(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("mnist-correlation-small");
+        try (GroupedSplits splits = dev.debias.data.MnistCorrelation.builder()
+                .optGroupSizes(new long[] {40, 10, 10, 40})
+                .build()
+                .generate(SyntheticDigits.generate(600, 100, 3))) {
+            ImageFolderLayout.write(data, splits);
+        }
+        Path out = tmp.resolve("translate");
+        // six steps: a checkpoint after every step (a tenth of the steps, at least one)
+        List<String> args = List.of(
+                "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
+                "--steps", "6", "--out", out.toString(), "--quiet");
+        Path stderr = tmp.resolve("stderr.txt");
+        Process child = startChild(tmp, args, stderr);
+        Path manifest = out.resolve("checkpoints").resolve("cyclegan").resolve("last").resolve("MANIFEST.json");
+        String err = stopAtACheckpoint(child, manifest, stderr, tmp);
+        Matcher step = CHECKPOINT_STEP.matcher(err);
+        assertTrue(step.find(), err);
+        assertTrue(Long.parseLong(step.group(1)) < 6, err);
+        assertTrue(Files.notExists(out.resolve("translation.json")), "a stopped run writes no results");
+
+        Object[] again = runHere(args);
+        assertEquals(2, again[0]);
+        assertTrue(((String) again[1]).contains("holds the checkpoints of a stopped translate run: add --resume"), (String) again[1]);
+
+        List<String> resume = new ArrayList<>(args);
+        resume.add("--resume");
+        Object[] resumed = runHere(resume);
+        assertEquals(0, resumed[0], (String) resumed[1]);
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        List<String> steps = history.subList(1, history.size()).stream().map(l -> l.split(",")[1]).toList();
+        assertEquals(List.of("1", "2", "3", "4", "5", "6"), steps, "every step once, across the stop:\n" + history);
+        assertTrue(Files.isRegularFile(out.resolve("translation.json")));
+        assertTrue(Files.notExists(out.resolve("checkpoints")), "a finished run removes its checkpoints");
+    }
+
+    /** Starts {@code debias ARGS} in a child JVM at one intra-op thread, its standard error to a file. */
+    static Process startChild(Path dir, List<String> args, Path stderr) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
@@ -58,13 +118,27 @@ class SignalStopTest {
                 System.getProperty("java.class.path"),
                 DebiasCli.class.getName()));
         command.addAll(args);
-        Path stderr = tmp.resolve("stderr.txt");
-        Process child = new ProcessBuilder(command)
-                .directory(tmp.toFile())
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
-        Path manifest = out.resolve("checkpoints").resolve("train").resolve("last").resolve("MANIFEST.json");
+    }
+
+    /** Runs {@code debias ARGS} in this process, returning the exit code and standard error. */
+    private static Object[] runHere(List<String> args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            return new Object[] {DebiasCli.standard().execute(args.toArray(String[]::new)), captured.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    /** Waits for a checkpoint's manifest while the child runs, then sends SIGTERM and checks the clean stop. */
+    private static String stopAtACheckpoint(Process child, Path manifest, Path stderr, Path dir) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(manifest) && child.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -75,30 +149,9 @@ class SignalStopTest {
         String err = Files.readString(stderr);
         assertEquals(143, child.exitValue(), err);
         assertTrue(err.contains("SIGTERM: stopping after the current step"), err);
-        Matcher step = CHECKPOINT_STEP.matcher(err);
-        assertTrue(step.find(), err);
-        long stoppedAt = Long.parseLong(step.group(1));
-        assertTrue(stoppedAt >= 400 && stoppedAt < 1200, err);
-        CheckpointDirectories.verify(manifest.getParent());
-        try (Stream<Path> files = Files.list(tmp)) {
+        try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the JVM crashed");
         }
-        assertTrue(Files.notExists(out.resolve("metrics.json")), "a stopped run writes no results");
-
-        List<String> resume = new ArrayList<>(args);
-        resume.add("--resume");
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = DebiasCli.standard().execute(resume.toArray(String[]::new));
-        } finally {
-            System.setErr(original);
-        }
-        assertEquals(0, code, captured.toString(StandardCharsets.UTF_8));
-        String history = Files.readString(out.resolve("checkpoints").resolve("history.csv"));
-        assertEquals(4, history.lines().count(), "a header and the evaluations at 400, 800 and 1,200 steps:\n" + history);
-        assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
+        return err;
     }
 }
