@@ -193,7 +193,7 @@ public interface MethodEntry {
     /**
      * Returns how many steps {@code demo} trains the method for when the demo's runs have {@code
      * iterations} steps (e.g. DCWP, whose convolutional step costs about twenty MLP steps, trains
-     * each phase for an eightieth); {@code iterations} by default. A shortened run validates twice
+     * each phase for a seventieth); {@code iterations} by default. A shortened run validates twice
      * per phase instead of twenty times, since its validations cost as much as its training.
      *
      * @param iterations the demo's number of steps
