@@ -105,7 +105,7 @@ public final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--allow-synthetic", description = "fall back to built-in synthetic digits without MNIST")
     private boolean allowSynthetic;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (absent or empty)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (absent or empty; with --resume, a stopped run's)")
     private Path out;
 
     @Option(names = "--resume", description = "continue the stopped CycleGAN training whose checkpoints are in --out")

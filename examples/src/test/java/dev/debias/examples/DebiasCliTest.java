@@ -95,7 +95,7 @@ class DebiasCliTest {
     }
 
     /** MNIST-Correlation of synthetic digits in the folder layout: two subgroups in every class. */
-    private static Path twoSubgroupDataset(Path tmp) throws Exception {
+    static Path twoSubgroupDataset(Path tmp) throws Exception {
         Path root = tmp.resolve("mnist-correlation-small");
         try (GroupedSplits splits =
                 dev.debias.data.MnistCorrelation.builder()

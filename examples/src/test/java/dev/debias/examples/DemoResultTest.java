@@ -71,27 +71,19 @@ class DemoResultTest {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> DemoResult.read("erm", noMetrics));
 
         Path garbled = run(tmp.resolve("garbled"), "{\"test\": [1, 2", HISTORY);
-        IOException e = assertThrows(IOException.class, () -> DemoResult.read("erm", garbled));
-        assertTrue(e.getMessage().contains(garbled.resolve("metrics.json").toString()), e.getMessage());
+        assertReadFails(garbled, garbled.resolve("metrics.json").toString(), false);
+        assertReadFails(run(tmp.resolve("notest"), "{\"method\": \"erm\"}", HISTORY), "has no test metrics", true);
+        assertReadFails(run(tmp.resolve("nocolumn"), METRICS, "phase,step,trainLoss\ntrain,1,0.5\n"),
+                "lacks a phase, step or unbiasedAccuracy column", false);
+        assertReadFails(run(tmp.resolve("short"), METRICS, "phase,step,unbiasedAccuracy\ntrain,1,0.5\ntrain,2\n"),
+                "line 3 has 2 cells, fewer than its header", true);
+        assertReadFails(run(tmp.resolve("nan"), METRICS, "phase,step,unbiasedAccuracy\ntrain,1,half\n"), "history.csv line 2: ", false);
+        assertReadFails(run(tmp.resolve("empty"), METRICS, ""), "is empty", true);
+    }
 
-        Path noTest = run(tmp.resolve("notest"), "{\"method\": \"erm\"}", HISTORY);
-        e = assertThrows(IOException.class, () -> DemoResult.read("erm", noTest));
-        assertTrue(e.getMessage().endsWith("has no test metrics"), e.getMessage());
-
-        Path noColumn = run(tmp.resolve("nocolumn"), METRICS, "phase,step,trainLoss\ntrain,1,0.5\n");
-        e = assertThrows(IOException.class, () -> DemoResult.read("erm", noColumn));
-        assertTrue(e.getMessage().contains("lacks a phase, step or unbiasedAccuracy column"), e.getMessage());
-
-        Path shortRow = run(tmp.resolve("short"), METRICS, "phase,step,unbiasedAccuracy\ntrain,1,0.5\ntrain,2\n");
-        e = assertThrows(IOException.class, () -> DemoResult.read("erm", shortRow));
-        assertTrue(e.getMessage().endsWith("line 3 has 2 cells, fewer than its header"), e.getMessage());
-
-        Path notANumber = run(tmp.resolve("nan"), METRICS, "phase,step,unbiasedAccuracy\ntrain,1,half\n");
-        e = assertThrows(IOException.class, () -> DemoResult.read("erm", notANumber));
-        assertTrue(e.getMessage().contains("history.csv line 2: "), e.getMessage());
-
-        Path empty = run(tmp.resolve("empty"), METRICS, "");
-        e = assertThrows(IOException.class, () -> DemoResult.read("erm", empty));
-        assertTrue(e.getMessage().endsWith("is empty"), e.getMessage());
+    /** Reading the run fails with an IOException whose message holds (or, atEnd, ends with) the text. */
+    private static void assertReadFails(Path runDir, String message, boolean atEnd) {
+        IOException e = assertThrows(IOException.class, () -> DemoResult.read("erm", runDir));
+        assertTrue(atEnd ? e.getMessage().endsWith(message) : e.getMessage().contains(message), e.getMessage());
     }
 }

@@ -3,10 +3,6 @@ package dev.debias.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.debias.data.ColoredMnist;
-import dev.debias.data.GroupedSplits;
-import dev.debias.data.ImageFolderLayout;
-import dev.debias.data.SyntheticDigits;
 import dev.debias.io.CheckpointDirectories;
 
 import org.junit.jupiter.api.Test;
@@ -35,26 +31,14 @@ class SignalStopTest {
 
     @Test
     void sigtermEndsTrainingCleanlyAtACheckpointThatResumes(@TempDir Path tmp) throws Exception {
-        Path data = tmp.resolve("cmnist");
-        try (GroupedSplits splits = ColoredMnist.builder()
-                .optConflictPercent(5)
-                .optValidationFraction(0.2)
-                .build()
-                .generate(SyntheticDigits.generate(600, 200, 3))) {
-            ImageFolderLayout.write(data, splits);
-        }
+        Path data = DebiasCliTest.folderDataset(tmp);
         Path out = tmp.resolve("run");
         List<String> args = List.of(
                 "train", "--method", "erm", "--dataset", data.toString(), "--iterations", "1200",
                 "--eval-every", "400", "--batch-size", "32", "--out", out.toString(), "--quiet");
-        Path stderr = tmp.resolve("stderr.txt");
-        Process child = startChild(tmp, args, stderr);
         Path manifest = out.resolve("checkpoints").resolve("train").resolve("last").resolve("MANIFEST.json");
-        String err = stopAtACheckpoint(child, manifest, stderr, tmp);
-        Matcher step = CHECKPOINT_STEP.matcher(err);
-        assertTrue(step.find(), err);
-        long stoppedAt = Long.parseLong(step.group(1));
-        assertTrue(stoppedAt >= 400 && stoppedAt < 1200, err);
+        long stoppedAt = stopAtACheckpoint(tmp, args, manifest);
+        assertTrue(stoppedAt >= 400 && stoppedAt < 1200, "stopped at step " + stoppedAt);
         CheckpointDirectories.verify(manifest.getParent());
         assertTrue(Files.notExists(out.resolve("metrics.json")), "a stopped run writes no results");
 
@@ -69,25 +53,15 @@ class SignalStopTest {
 
     @Test
     void aStoppedTranslateRunResumesToTheEndAndLeavesNoCheckpoints(@TempDir Path tmp) throws Exception {
-        Path data = tmp.resolve("mnist-correlation-small");
-        try (GroupedSplits splits = dev.debias.data.MnistCorrelation.builder()
-                .optGroupSizes(new long[] {40, 10, 10, 40})
-                .build()
-                .generate(SyntheticDigits.generate(600, 100, 3))) {
-            ImageFolderLayout.write(data, splits);
-        }
+        Path data = DebiasCliTest.twoSubgroupDataset(tmp);
         Path out = tmp.resolve("translate");
         // six steps: a checkpoint after every step (a tenth of the steps, at least one)
         List<String> args = List.of(
                 "translate", "--dataset", data.toString(), "--class", "1", "--from", "0", "--to", "1",
                 "--steps", "6", "--out", out.toString(), "--quiet");
-        Path stderr = tmp.resolve("stderr.txt");
-        Process child = startChild(tmp, args, stderr);
         Path manifest = out.resolve("checkpoints").resolve("cyclegan").resolve("last").resolve("MANIFEST.json");
-        String err = stopAtACheckpoint(child, manifest, stderr, tmp);
-        Matcher step = CHECKPOINT_STEP.matcher(err);
-        assertTrue(step.find(), err);
-        assertTrue(Long.parseLong(step.group(1)) < 6, err);
+        long stoppedAt = stopAtACheckpoint(tmp, args, manifest);
+        assertTrue(stoppedAt < 6, "stopped at step " + stoppedAt);
         assertTrue(Files.notExists(out.resolve("translation.json")), "a stopped run writes no results");
 
         Object[] again = runHere(args);
@@ -106,7 +80,7 @@ class SignalStopTest {
     }
 
     /** Starts {@code debias ARGS} in a child JVM at one intra-op thread, its standard error to a file. */
-    static Process startChild(Path dir, List<String> args, Path stderr) throws java.io.IOException {
+    private static Process startChild(Path dir, List<String> args, Path stderr) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
@@ -137,8 +111,14 @@ class SignalStopTest {
         }
     }
 
-    /** Waits for a checkpoint's manifest while the child runs, then sends SIGTERM and checks the clean stop. */
-    private static String stopAtACheckpoint(Process child, Path manifest, Path stderr, Path dir) throws Exception {
+    /**
+     * Starts {@code debias ARGS} in a child JVM, waits for the checkpoint's manifest, sends SIGTERM,
+     * checks the clean stop (exit 143, the stop message, no JVM crash report) and returns the step
+     * of the checkpoint it wrote.
+     */
+    private static long stopAtACheckpoint(Path dir, List<String> args, Path manifest) throws Exception {
+        Path stderr = dir.resolve("stderr.txt");
+        Process child = startChild(dir, args, stderr);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(manifest) && child.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -152,6 +132,8 @@ class SignalStopTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err")), "the JVM crashed");
         }
-        return err;
+        Matcher step = CHECKPOINT_STEP.matcher(err);
+        assertTrue(step.find(), err);
+        return Long.parseLong(step.group(1));
     }
 }
