@@ -29,7 +29,9 @@ import java.util.concurrent.Callable;
  * (method, conflict percentage, seed) combination with the LfF protocol (resuming interrupted
  * ones), then prints and writes mean ± standard deviation over seeds of the unbiased test
  * accuracy beside the published numbers: of the final models, of the models selected on
- * validation, and of the model each paper reports.
+ * validation, and of the model each paper reports. With {@code --dataset mnist-correlation} it
+ * does the same for CAMEL's MNIST-Correlation table (ERM, Group DRO and CAMEL; aggregate, robust
+ * accuracy and subgroup gap).
  */
 @Command(
         name = "reproduce",
