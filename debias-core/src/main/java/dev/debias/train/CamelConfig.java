@@ -16,7 +16,7 @@ import java.util.Objects;
  * variant and its weight {@code lambda_c}, the {@code baseline_batch_size} that sets an epoch's
  * steps, and the chunk size of the one-time translation of the training set.
  */
-public final class CamelConfig {
+public final class CamelConfig implements MethodConfig {
 
     private final TrainingConfig training;
     private final GroupDroOptions groupDro;
@@ -56,11 +56,8 @@ public final class CamelConfig {
         return builder().setTraining(Presets.mnistCorrelation(1e-3f, 5e-4f, 0f).build()).build();
     }
 
-    /**
-     * Returns the shared training settings.
-     *
-     * @return the training config
-     */
+    /** {@inheritDoc} */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -119,11 +116,8 @@ public final class CamelConfig {
         return new SubgroupConsistencyLoss(consistency, consistencyWeight);
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "camel");

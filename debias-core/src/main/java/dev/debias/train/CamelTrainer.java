@@ -11,7 +11,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.augment.SubgroupTranslator;
 import dev.debias.augment.TripletDataset;
@@ -79,7 +78,7 @@ public final class CamelTrainer extends DebiasTrainer {
      * @param translator the subgroup translator
      */
     public CamelTrainer(CamelConfig config, Supplier<Block> blocks, Shape inputShape, SubgroupTranslator translator) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = Objects.requireNonNull(config, "config");
         this.translator = Objects.requireNonNull(translator, "translator");
     }
@@ -92,21 +91,9 @@ public final class CamelTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public CamelTrainer(CamelConfig config, Supplier<Block> blocks, Shape inputShape) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = Objects.requireNonNull(config, "config");
         this.translator = null;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */

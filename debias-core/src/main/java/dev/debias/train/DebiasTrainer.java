@@ -38,6 +38,7 @@ import java.util.function.UnaryOperator;
  */
 public abstract class DebiasTrainer implements AutoCloseable {
 
+    private final MethodConfig config;
     private final Supplier<Block> blocks;
     private final Shape inputShape;
     private final Device device;
@@ -47,16 +48,17 @@ public abstract class DebiasTrainer implements AutoCloseable {
     private PhasedRun run;
 
     /**
-     * Creates the trainer.
+     * Creates the trainer on the device of {@code config.training()}.
      *
+     * @param config the method's settings
      * @param blocks makes a fresh, uninitialised block per model
      * @param inputShape the input shape with a batch axis, e.g. {@code (1, 3, 28, 28)}
-     * @param device the device
      */
-    protected DebiasTrainer(Supplier<Block> blocks, Shape inputShape, Device device) {
+    protected DebiasTrainer(MethodConfig config, Supplier<Block> blocks, Shape inputShape) {
+        this.config = Objects.requireNonNull(config, "config");
         this.blocks = Objects.requireNonNull(blocks, "blocks");
         this.inputShape = Objects.requireNonNull(inputShape, "inputShape");
-        this.device = Objects.requireNonNull(device, "device");
+        this.device = Objects.requireNonNull(config.training().device(), "device");
         requirePyTorch();
     }
 
@@ -65,10 +67,12 @@ public abstract class DebiasTrainer implements AutoCloseable {
      * ({@link #adopt(TrainedModel.Builder)}) or blocks it builds itself ({@link #newModel(Block,
      * long, UnaryOperator)}).
      *
+     * @param config the method's settings
      * @param inputShape the input shape with a batch axis
      * @param device the device
      */
-    protected DebiasTrainer(Shape inputShape, Device device) {
+    protected DebiasTrainer(MethodConfig config, Shape inputShape, Device device) {
+        this.config = Objects.requireNonNull(config, "config");
         this.blocks = null;
         this.inputShape = Objects.requireNonNull(inputShape, "inputShape");
         this.device = Objects.requireNonNull(device, "device");
@@ -97,7 +101,7 @@ public abstract class DebiasTrainer implements AutoCloseable {
         if (run != null) {
             throw new IllegalStateException("a trainer is used once: fit was called already");
         }
-        TrainingConfig training = training();
+        TrainingConfig training = config.training();
         evaluator =
                 GroupEvaluator.builder()
                         .optBatchSize(training.evaluationBatchSize())
@@ -127,19 +131,13 @@ public abstract class DebiasTrainer implements AutoCloseable {
     protected abstract TrainingResult train(PhasedRun run, GroupedDataset train, GroupedDataset validation);
 
     /**
-     * Returns the method's main training settings: their checkpoint directory, resume flag,
-     * progress bar and evaluation batch size apply to the whole run.
-     *
-     * @return the settings
-     */
-    protected abstract TrainingConfig training();
-
-    /**
-     * Describes the method's settings completely (its config's {@code describe()}).
+     * Describes the method's settings completely (its config's {@link MethodConfig#describe()}).
      *
      * @return the settings, with a {@code method} name and the main {@code training} settings
      */
-    public abstract JsonObject describe();
+    public final JsonObject describe() {
+        return config.describe();
+    }
 
     /**
      * Returns the trained model this trainer reports (for two-model methods: the debiased one).

@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
  * are drawn group-balanced (with replacement, weights {@code N / n_g}; "reweighted ERM" of Sagawa
  * et al., ICLR 2020) instead of by uniform shuffling.
  */
-public final class ErmConfig {
+public final class ErmConfig implements MethodConfig {
 
     private final TrainingConfig training;
     private final boolean groupBalanced;
@@ -68,11 +68,8 @@ public final class ErmConfig {
         return builder().setTraining(Presets.mnistCorrelation(1e-4f, 0.05f, 5f).build()).build();
     }
 
-    /**
-     * Returns the shared training settings.
-     *
-     * @return the training config
-     */
+    /** {@inheritDoc} */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -86,11 +83,8 @@ public final class ErmConfig {
         return groupBalanced;
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings, {@code training} holding the shared ones
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "erm");

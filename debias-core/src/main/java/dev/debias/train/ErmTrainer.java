@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
 
@@ -38,7 +37,7 @@ public final class ErmTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public ErmTrainer(ErmConfig config, Supplier<Block> blocks, Shape inputShape) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = config;
         this.userModel = null;
     }
@@ -53,21 +52,9 @@ public final class ErmTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public ErmTrainer(ErmConfig config, Model model, Shape inputShape) {
-        super(inputShape, model.getNDManager().getDevice());
+        super(config, inputShape, model.getNDManager().getDevice());
         this.config = config;
         this.userModel = Objects.requireNonNull(model, "model");
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */

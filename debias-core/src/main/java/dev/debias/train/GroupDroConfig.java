@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * loss), and group-balanced sampling (on by default: the paper's commands pair {@code --robust}
  * with {@code --reweight_groups}).
  */
-public final class GroupDroConfig {
+public final class GroupDroConfig implements MethodConfig {
 
     private final TrainingConfig training;
     private final GroupDroOptions loss;
@@ -113,11 +113,8 @@ public final class GroupDroConfig {
         return GroupDroLoss.builder(spec).optOptions(loss).build();
     }
 
-    /**
-     * Returns the shared training settings.
-     *
-     * @return the training config
-     */
+    /** {@inheritDoc} */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -149,11 +146,8 @@ public final class GroupDroConfig {
         return loss.stepSize();
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings, {@code training} holding the shared ones and {@code loss} the loss's
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "gdro");

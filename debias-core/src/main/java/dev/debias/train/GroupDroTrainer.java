@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupSpec;
 import dev.debias.data.GroupedDataset;
@@ -46,20 +45,8 @@ public final class GroupDroTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public GroupDroTrainer(GroupDroConfig config, Supplier<Block> blocks, Shape inputShape) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = config;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */

@@ -9,7 +9,7 @@ import dev.debias.sampler.UpweightSampler;
  * + 1} epochs), how its error set is read, the up-weighting factor {@code lambda_up}, and the
  * final run's settings.
  */
-public final class JttConfig {
+public final class JttConfig implements MethodConfig {
 
     /** How the error set of the identification model is recorded. */
     public enum ErrorSet {
@@ -95,10 +95,12 @@ public final class JttConfig {
     }
 
     /**
-     * Returns the final run's settings.
+     * Returns the final run's settings (stage 2), which also hold the run's checkpoint directory,
+     * resume flag and device.
      *
      * @return the final settings
      */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -163,11 +165,8 @@ public final class JttConfig {
         return errorSet;
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings, {@code training} holding the shared ones
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "jtt");

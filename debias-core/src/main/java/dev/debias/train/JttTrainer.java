@@ -3,7 +3,6 @@ package dev.debias.train;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.sampler.EpochSampler;
@@ -47,20 +46,8 @@ public final class JttTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public JttTrainer(JttConfig config, Supplier<Block> blocks, Shape inputShape) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = config;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /**

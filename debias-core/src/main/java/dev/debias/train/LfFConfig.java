@@ -10,7 +10,7 @@ import dev.debias.loss.GeneralizedCrossEntropyLoss;
  * (0.7) and form (as coded in LfF by default), and the per-sample loss EMA factor {@code alpha}
  * (0.7).
  */
-public final class LfFConfig {
+public final class LfFConfig implements MethodConfig {
 
     private final TrainingConfig training;
     private final float q;
@@ -43,11 +43,8 @@ public final class LfFConfig {
         return builder().setTraining(Presets.coloredMnist().build()).build();
     }
 
-    /**
-     * Returns the shared training settings.
-     *
-     * @return the training config
-     */
+    /** {@inheritDoc} */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -79,11 +76,8 @@ public final class LfFConfig {
         return emaAlpha;
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings, {@code training} holding the shared ones
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "lff");

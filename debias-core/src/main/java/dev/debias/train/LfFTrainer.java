@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
@@ -44,20 +43,8 @@ public final class LfFTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis
      */
     public LfFTrainer(LfFConfig config, Supplier<Block> blocks, Shape inputShape) {
-        super(blocks, inputShape, config.training().device());
+        super(config, blocks, inputShape);
         this.config = config;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */

@@ -6,6 +6,7 @@ import dev.debias.loss.GeneralizedCrossEntropyLoss;
 import dev.debias.train.LearningRateSchedule;
 import dev.debias.train.ModelSelection;
 import dev.debias.train.OptimizerConfig;
+import dev.debias.train.MethodConfig;
 import dev.debias.train.TrainingConfig;
 
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * which features are swapped, the learning-rate decay that starts at {@code curr_step}, and the
  * GCE exponent and EMA factor shared with LfF.
  */
-public final class DisEntConfig {
+public final class DisEntConfig implements MethodConfig {
 
     private final TrainingConfig training;
     private final float lambdaDis;
@@ -124,11 +125,8 @@ public final class DisEntConfig {
         return builder().setTraining(officialTraining(0.0001f, 0.1f, 64).build()).optLambdas(2, 2, 0.1f).build();
     }
 
-    /**
-     * Returns the shared training settings.
-     *
-     * @return the training config
-     */
+    /** {@inheritDoc} */
+    @Override
     public TrainingConfig training() {
         return training;
     }
@@ -196,11 +194,8 @@ public final class DisEntConfig {
         return emaAlpha;
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "disent");

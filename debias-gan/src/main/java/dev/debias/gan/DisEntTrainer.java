@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
@@ -77,7 +76,7 @@ public final class DisEntTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis, e.g. {@code (1, 3, 28, 28)}
      */
     public DisEntTrainer(DisEntConfig config, Supplier<DisEntModel> models, Shape inputShape) {
-        super(inputShape, config.training().device());
+        super(config, inputShape, config.training().device());
         this.config = Objects.requireNonNull(config, "config");
         this.models = Objects.requireNonNull(models, "models");
     }
@@ -103,18 +102,6 @@ public final class DisEntTrainer extends DebiasTrainer {
      */
     public Optional<BestTestTracker.Best> bestTestAccuracy() {
         return bestTest == null ? Optional.empty() : bestTest.best();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */

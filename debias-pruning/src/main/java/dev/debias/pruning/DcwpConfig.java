@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.debias.train.LearningRateSchedule;
 import dev.debias.train.ModelSelection;
 import dev.debias.train.OptimizerConfig;
+import dev.debias.train.MethodConfig;
 import dev.debias.train.TrainingConfig;
 
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * device and seed are the whole run's. The other phases take only their length, batch, optimiser,
  * evaluation period and selection rule from their own settings.
  */
-public final class DcwpConfig {
+public final class DcwpConfig implements MethodConfig {
 
     private final MiningConfig mining;
     private final TrainingConfig candidate;
@@ -157,6 +158,7 @@ public final class DcwpConfig {
      *
      * @return the settings
      */
+    @Override
     public TrainingConfig training() {
         return finetuning;
     }
@@ -233,11 +235,8 @@ public final class DcwpConfig {
         return new DebiasedContrastiveLoss(contrastiveTemperature, contrastiveTemperature, positives);
     }
 
-    /**
-     * Describes every setting as data (run manifests, resume checks).
-     *
-     * @return the settings
-     */
+    /** {@inheritDoc} */
+    @Override
     public JsonObject describe() {
         JsonObject json = new JsonObject();
         json.addProperty("method", "dcwp");

@@ -10,7 +10,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 
-import com.google.gson.JsonObject;
 
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
@@ -104,21 +103,9 @@ public final class DcwpTrainer extends DebiasTrainer {
      * @param inputShape the input shape with a batch axis, e.g. {@code (1, 3, 28, 28)}
      */
     public DcwpTrainer(DcwpConfig config, Supplier<? extends Backbone> backbones, Shape inputShape) {
-        super(inputShape, config.training().device());
+        super(config, inputShape, config.training().device());
         this.config = Objects.requireNonNull(config, "config");
         this.backbones = Objects.requireNonNull(backbones, "backbones");
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected TrainingConfig training() {
-        return config.training();
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public JsonObject describe() {
-        return config.describe();
     }
 
     /** {@inheritDoc} */
