@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
-import dev.debias.data.GroupedArrayDataset;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,24 +20,9 @@ import java.util.Random;
  * are lost) and resumed ends bit-equal to the uninterrupted run: parameters, selection and the
  * whole history, for every method (LfF's two models and EMAs, JTT killed in either phase).
  */
-class KilledRunResumeTest {
+class KilledRunResumeTest extends ToyRunTest {
 
     private static final Random KILL_STEPS = new Random(20261202);
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
 
     /** Makes the method's trainer for a checkpoint directory. */
     @FunctionalInterface

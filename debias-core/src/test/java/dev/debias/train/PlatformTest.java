@@ -15,11 +15,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import dev.debias.data.GroupedArrayDataset;
 import dev.debias.sampler.ShuffleSampler;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,22 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Models plain DJL loads, step contexts after a resume, optimiser groups and frozen parameters. */
-class PlatformTest {
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
+class PlatformTest extends ToyRunTest {
 
     @Test
     void savedModelsLoadWithPlainDjlAndPredictTheSame(@TempDir Path dir) throws Exception {

@@ -12,8 +12,6 @@ import ai.djl.util.Pair;
 import dev.debias.data.GroupedArrayDataset;
 import dev.debias.io.CheckpointDirectories;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +22,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** Each way a resume used to go wrong: refused with a message that names the problem. */
-class ResumeFaultsTest {
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
+class ResumeFaultsTest extends ToyRunTest {
 
     private static ErmTrainer erm(long steps, Path dir, boolean resume, UnaryOperator<TrainingConfig.Builder> change) {
         TrainingConfig.Builder b =

@@ -10,8 +10,6 @@ import ai.djl.util.Pair;
 
 import dev.debias.data.GroupedArrayDataset;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,22 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Checkpoint, resume and divergence handling of the shared loop. */
-class ResumeTest {
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
+class ResumeTest extends ToyRunTest {
 
     private static GroupDroConfig config(long steps, Path dir, boolean resume) {
         return GroupDroConfig.builder()

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.debias.data.GroupedArrayDataset;
 import dev.debias.data.GroupedDataset;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,22 +19,7 @@ import java.util.Arrays;
  * counted where they happen, and a resumed phase carries the time of the process before it.
  * Only relations between times are asserted, never a duration.
  */
-class StepTimingTest {
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
+class StepTimingTest extends ToyRunTest {
 
     private static StepTiming run(long steps, Path dir, boolean resume) {
         return run(train, steps, dir, resume);

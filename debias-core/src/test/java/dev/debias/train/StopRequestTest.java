@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.debias.data.GroupedArrayDataset;
 import dev.debias.io.CheckpointDirectories;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,22 +21,7 @@ import java.util.List;
  * checkpoint there (between two evaluations) and throws {@link TrainingStoppedException}; resumed,
  * it ends bit-equal to the uninterrupted run.
  */
-class StopRequestTest {
-
-    private static GroupedArrayDataset train;
-    private static GroupedArrayDataset validation;
-
-    @BeforeAll
-    static void data() {
-        train = BiasedToyData.train(1000, 0.05, 11, 64);
-        validation = BiasedToyData.balanced(400, 12);
-    }
-
-    @AfterAll
-    static void close() {
-        train.close();
-        validation.close();
-    }
+class StopRequestTest extends ToyRunTest {
 
     private static TrainingConfig.Builder training(Path dir, boolean resume) {
         return BiasedToyData.training(40)
