@@ -11,7 +11,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
-
 import dev.debias.augment.SubgroupTranslator;
 import dev.debias.augment.TripletDataset;
 import dev.debias.data.GroupSpec;

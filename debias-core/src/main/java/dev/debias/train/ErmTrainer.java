@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-
 import dev.debias.data.GroupedDataset;
 
 import java.util.Objects;

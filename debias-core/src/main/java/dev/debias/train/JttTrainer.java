@@ -3,7 +3,6 @@ package dev.debias.train;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
-
 import dev.debias.data.GroupedDataset;
 import dev.debias.sampler.EpochSampler;
 import dev.debias.sampler.UpweightSampler;

@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 
-
 import dev.debias.data.GroupedDataset;
 import dev.debias.data.GroupedLabels;
 import dev.debias.loss.CrossEntropy;
